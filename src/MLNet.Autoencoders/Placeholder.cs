@@ -1,0 +1,1 @@
+namespace MLNet.Autoencoders; internal static class Placeholder {}
