@@ -1,0 +1,80 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Autoencoders.Data;
+
+/// <summary>Checks that a column can feed an autoencoder and reads it into one contiguous row-major buffer.</summary>
+internal static class FeatureColumn
+{
+    /// <summary>Finds <paramref name="columnName"/> and returns its vector size, or throws an error that names the column,
+    /// what the autoencoder needs and what the column is.</summary>
+    public static int GetVectorSize(DataViewSchema schema, string columnName)
+    {
+        var column = schema.GetColumnOrNull(columnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(columnName),
+                $"Column '{columnName}' is not in the data. Columns present: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+        return GetVectorSize(column);
+    }
+
+    public static int GetVectorSize(DataViewSchema.Column column)
+    {
+        if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException("inputColumnName",
+                $"Column '{column.Name}' is of type {column.Type}; the autoencoder needs a known-size vector of Single (use ConcatenateColumns or ConvertType to make one).");
+        if (!vector.IsKnownSize)
+            throw new ArgumentOutOfRangeException("inputColumnName",
+                $"Column '{column.Name}' is a variable-size vector; the autoencoder needs a known-size vector of Single.");
+        return vector.Size;
+    }
+
+    /// <summary>Reads every row of the column into one buffer (rows × size), refusing NaN and infinities.
+    /// One VBuffer is reused for all rows, so there is no managed allocation per row.</summary>
+    public static FeatureMatrix Read(IDataView data, string columnName, int size, Action? checkAlive = null)
+    {
+        var column = data.Schema[columnName];
+        long? known = data.GetRowCount();
+        var buffer = new float[checked((int)Math.Min((known ?? 1024) * size, int.MaxValue))];
+        int rows = 0;
+        var vbuffer = default(VBuffer<float>);
+        using (var cursor = data.GetRowCursor(new[] { column }))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            while (cursor.MoveNext())
+            {
+                if ((rows & 1023) == 0) checkAlive?.Invoke();
+                getter(ref vbuffer);
+                if ((long)(rows + 1) * size > buffer.Length)
+                {
+                    long grown = Math.Max((long)buffer.Length * 2, (long)(rows + 1) * size);
+                    if (grown > Array.MaxLength)
+                        throw new InvalidOperationException($"Column '{columnName}' holds more values than one buffer can keep ({rows} rows of {size}).");
+                    Array.Resize(ref buffer, (int)grown);
+                }
+                var row = buffer.AsSpan(rows * size, size);
+                vbuffer.CopyTo(row);
+                for (int j = 0; j < row.Length; j++)
+                {
+                    if (!float.IsFinite(row[j]))
+                        throw new InvalidOperationException(
+                            $"Column '{columnName}' has a {(float.IsNaN(row[j]) ? "NaN" : "infinite")} value in row {rows} (slot {j}); the autoencoder needs finite values. Replace missing values first (e.g. ReplaceMissingValues).");
+                }
+                rows++;
+            }
+        }
+        if (rows == 0)
+            throw new InvalidOperationException($"Column '{columnName}' has no rows: the autoencoder needs at least one row to train.");
+        return new FeatureMatrix(buffer, rows, size);
+    }
+}
+
+/// <summary>Rows of a feature column in one row-major buffer (the buffer may be longer than rows × columns).</summary>
+internal sealed record FeatureMatrix(float[] Values, int Rows, int Columns)
+{
+    public ReadOnlySpan<float> Row(int i) => Values.AsSpan(i * Columns, Columns);
+
+    public (float Min, float Max) Range()
+    {
+        var used = Values.AsSpan(0, Rows * Columns);
+        return (System.Numerics.Tensors.TensorPrimitives.Min(used), System.Numerics.Tensors.TensorPrimitives.Max(used));
+    }
+}

@@ -1,0 +1,120 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Autoencoders.Networks;
+
+/// <summary>
+/// A fully connected autoencoder: input → hidden layers → linear latent → mirrored hidden layers → output logits.
+/// With tied weights the decoder reuses the transposed encoder weight tensors (one Parameter, two uses).
+/// </summary>
+internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<Linear> encoder = new();
+    private readonly ModuleList<Linear> decoder = new();
+    private readonly ParameterList tiedDecoderBiases = new();
+    private readonly Activation activation;
+
+    public MlpAutoencoderNetwork(MlpArchitecture architecture, Generator generator) : base(nameof(MlpAutoencoderNetwork))
+    {
+        Architecture = architecture;
+        activation = architecture.Activation;
+        int[] sizes = architecture.LayerSizes;
+        for (int i = 0; i + 1 < sizes.Length; i++)
+            encoder.Add(nn.Linear(sizes[i], sizes[i + 1]));
+        for (int i = sizes.Length - 1; i > 0; i--)
+        {
+            if (architecture.TiedWeights)
+                tiedDecoderBiases.Add(new Parameter(zeros(sizes[i - 1])));
+            else
+                decoder.Add(nn.Linear(sizes[i], sizes[i - 1]));
+        }
+        RegisterComponents();
+        Initialize(generator);
+    }
+
+    public MlpArchitecture Architecture { get; }
+
+    public int LayerCount => encoder.Count;
+
+    /// <summary>The encoder's weight for layer <paramref name="i"/> ([out, in], torch layout).</summary>
+    public Parameter EncoderWeight(int i) => encoder[i].weight!;
+
+    public Parameter EncoderBias(int i) => encoder[i].bias!;
+
+    /// <summary>Decoder layer <paramref name="i"/> counted from the latent; null weight when tied.</summary>
+    public Parameter? DecoderWeight(int i) => Architecture.TiedWeights ? null : decoder[i].weight!;
+
+    public Parameter DecoderBias(int i) => Architecture.TiedWeights ? tiedDecoderBiases[i] : decoder[i].bias!;
+
+    // Same distribution as torch's default Linear init (Kaiming-uniform with a = sqrt(5) gives U(±1/sqrt(fan_in))),
+    // drawn from our own generator so the MLContext seed, not torch's global RNG, decides the weights.
+    private void Initialize(Generator generator)
+    {
+        using var noGrad = no_grad();
+        foreach (var layer in encoder.Concat(decoder))
+        {
+            double bound = 1.0 / Math.Sqrt(layer.weight!.shape[1]);
+            layer.weight.uniform_(-bound, bound, generator);
+            layer.bias!.uniform_(-bound, bound, generator);
+        }
+    }
+
+    public Tensor Encode(Tensor x)
+    {
+        Tensor h = x;
+        for (int i = 0; i < encoder.Count; i++)
+        {
+            h = encoder[i].forward(h);
+            if (i < encoder.Count - 1) h = Activate(h);
+        }
+        return h;
+    }
+
+    /// <summary>Decodes a latent batch to output logits (before the output activation).</summary>
+    public Tensor DecodeLogits(Tensor z)
+    {
+        Tensor h = z;
+        int n = encoder.Count;
+        for (int i = 0; i < n; i++)
+        {
+            h = Architecture.TiedWeights
+                ? nn.functional.linear(h, encoder[n - 1 - i].weight!.t(), tiedDecoderBiases[i])
+                : decoder[i].forward(h);
+            if (i < n - 1) h = Activate(h);
+        }
+        return h;
+    }
+
+    public override Tensor forward(Tensor x) => DecodeLogits(Encode(x));
+
+    private Tensor Activate(Tensor h) => activation switch
+    {
+        Activation.Relu => nn.functional.relu(h),
+        Activation.LeakyRelu => nn.functional.leaky_relu(h, 0.01),
+        Activation.Tanh => h.tanh(),
+        Activation.Sigmoid => h.sigmoid(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    /// <summary>Copies the weights out into a framework-free form, ready for ONNX.</summary>
+    public MlpWeights ExportWeights()
+    {
+        int n = encoder.Count;
+        var weights = new MlpWeights(Architecture);
+        for (int i = 0; i < n; i++)
+        {
+            weights.EncoderWeights[i] = ToArray(EncoderWeight(i));
+            weights.EncoderBiases[i] = ToArray(EncoderBias(i));
+            weights.DecoderBiases[i] = ToArray(DecoderBias(i));
+            if (!Architecture.TiedWeights) weights.DecoderWeights[i] = ToArray(DecoderWeight(i)!);
+        }
+        return weights;
+    }
+
+    private static float[] ToArray(Tensor t)
+    {
+        using var cpu = t.detach().contiguous();
+        return cpu.data<float>().ToArray();
+    }
+}

@@ -1,0 +1,164 @@
+using Google.Protobuf;
+using MLNet.Autoencoders.Networks;
+using MLNet.Autoencoders.Persistence;
+using Onnx;
+
+namespace MLNet.Autoencoders.Onnx;
+
+/// <summary>Writes an MLP autoencoder's inference graph as ONNX (see <see cref="AutoencoderOnnxFormat"/>) and reads it back.</summary>
+internal static class MlpOnnxModel
+{
+    /// <summary>Builds the model. <paramref name="names"/> gives the graph's tensor names for the input and each requested output.</summary>
+    public static ModelProto Build(MlpWeights weights, AutoencoderModelInfo info, OnnxTensorNames names, bool batched)
+    {
+        var arch = weights.Architecture;
+        int n = arch.LayerCount;
+        int[] sizes = arch.LayerSizes;
+        var g = new OnnxGraphBuilder("autoencoder");
+        long?[] Shape(long size) => batched ? [null, size] : [size];
+
+        g.AddInput(names.Input, Shape(arch.InputSize));
+        for (int i = 0; i < n; i++)
+        {
+            g.AddInitializer($"encoder.{i}.weight", Transpose(weights.EncoderWeights[i], sizes[i + 1], sizes[i]), sizes[i], sizes[i + 1]);
+            g.AddInitializer($"encoder.{i}.bias", weights.EncoderBiases[i], sizes[i + 1]);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            int inSize = sizes[n - i], outSize = sizes[n - 1 - i];
+            if (!arch.TiedWeights)
+                g.AddInitializer($"decoder.{i}.weight", Transpose(weights.DecoderWeights[i], outSize, inSize), inSize, outSize);
+            g.AddInitializer($"decoder.{i}.bias", weights.DecoderBiases[i], outSize);
+        }
+
+        // Encoder: MatMul works on a [D] row and on an [N, D] batch alike, so both forms share these nodes.
+        string h = names.Input;
+        for (int i = 0; i < n; i++)
+        {
+            bool last = i == n - 1;
+            string output = last ? names.Latent : $"encoder.{i}.out";
+            h = Dense(g, h, $"encoder.{i}.weight", $"encoder.{i}.bias", last ? null : arch.Activation, last ? output : null);
+        }
+        g.AddOutput(names.Latent, Shape(arch.LatentSize));
+
+        if (names.Reconstruction is null && names.ReconstructionError is null)
+            return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info));
+
+        for (int i = 0; i < n; i++)
+        {
+            string weight = $"decoder.{i}.weight";
+            if (arch.TiedWeights)
+                weight = g.AddNode("Transpose", $"decoder.{i}.tied_weight", $"encoder.{n - 1 - i}.weight");
+            h = Dense(g, h, weight, $"decoder.{i}.bias", i < n - 1 ? arch.Activation : null, null);
+        }
+        string reconstruction = names.Reconstruction ?? "reconstruction";
+        if (arch.OutputActivation == OutputActivation.Sigmoid)
+            g.AddNode("Sigmoid", reconstruction, h);
+        else
+            g.AddNode("Identity", reconstruction, h);
+        if (names.Reconstruction is not null)
+            g.AddOutput(reconstruction, Shape(arch.InputSize));
+
+        if (names.ReconstructionError is not null)
+        {
+            string diff = g.AddNode("Sub", "error.diff", reconstruction, names.Input);
+            string square = g.AddNode("Mul", "error.square", diff, diff);
+            g.AddNode("ReduceMean", names.ReconstructionError, [square], node =>
+            {
+                node.Attribute.Add(OnnxGraphBuilder.IntsAttribute("axes", -1));
+                node.Attribute.Add(OnnxGraphBuilder.IntAttribute("keepdims", 0));
+            });
+            g.AddOutput(names.ReconstructionError, batched ? [null] : []);
+        }
+        return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info));
+    }
+
+    private static string Dense(OnnxGraphBuilder g, string input, string weight, string bias, Activation? activation, string? outputName)
+    {
+        string prefix = bias[..^".bias".Length];
+        string product = g.AddNode("MatMul", $"{prefix}.matmul", input, weight);
+        string sum = g.AddNode("Add", activation is null && outputName is not null ? outputName : $"{prefix}.add", product, bias);
+        return activation switch
+        {
+            null => sum,
+            Activation.Relu => g.AddNode("Relu", $"{prefix}.relu", sum),
+            Activation.LeakyRelu => g.AddNode("LeakyRelu", $"{prefix}.leaky_relu", [sum], node => node.Attribute.Add(OnnxGraphBuilder.FloatAttribute("alpha", 0.01f))),
+            Activation.Tanh => g.AddNode("Tanh", $"{prefix}.tanh", sum),
+            Activation.Sigmoid => g.AddNode("Sigmoid", $"{prefix}.sigmoid", sum),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+        };
+    }
+
+    private static Dictionary<string, string> Metadata(AutoencoderModelInfo info) => new()
+    {
+        [AutoencoderOnnxFormat.FormatVersionKey] = AutoencoderOnnxFormat.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [AutoencoderOnnxFormat.ModelInfoKey] = info.ToJson(),
+    };
+
+    /// <summary>Reads the description and the weights back from a model written by <see cref="Build"/>.</summary>
+    public static (AutoencoderModelInfo Info, MlpWeights Weights) Read(ModelProto model)
+    {
+        var info = ReadInfo(model);
+        var arch = info.Architecture;
+        int n = arch.LayerCount;
+        int[] sizes = arch.LayerSizes;
+        var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
+        float[] Get(string name, long expected)
+        {
+            if (!initializers.TryGetValue(name, out var tensor))
+                throw new InvalidDataException($"The autoencoder model has no initializer '{name}'.");
+            var values = OnnxGraphBuilder.ReadFloats(tensor);
+            if (values.Length != expected)
+                throw new InvalidDataException($"Initializer '{name}' has {values.Length} values, but the architecture needs {expected}.");
+            return values;
+        }
+        var weights = new MlpWeights(arch);
+        for (int i = 0; i < n; i++)
+        {
+            weights.EncoderWeights[i] = Transpose(Get($"encoder.{i}.weight", (long)sizes[i] * sizes[i + 1]), sizes[i], sizes[i + 1]);
+            weights.EncoderBiases[i] = Get($"encoder.{i}.bias", sizes[i + 1]);
+            int inSize = sizes[n - i], outSize = sizes[n - 1 - i];
+            if (!arch.TiedWeights)
+                weights.DecoderWeights[i] = Transpose(Get($"decoder.{i}.weight", (long)inSize * outSize), inSize, outSize);
+            weights.DecoderBiases[i] = Get($"decoder.{i}.bias", outSize);
+        }
+        return (info, weights);
+    }
+
+    /// <summary>Reads and checks the format version and the JSON description.</summary>
+    public static AutoencoderModelInfo ReadInfo(ModelProto model)
+    {
+        var props = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        if (model.ProducerName != AutoencoderOnnxFormat.ProducerName || !props.TryGetValue(AutoencoderOnnxFormat.FormatVersionKey, out var versionText))
+            throw new InvalidDataException($"The ONNX model was not written by {AutoencoderOnnxFormat.ProducerName} (producer '{model.ProducerName}').");
+        if (!int.TryParse(versionText, out int version) || version < 1)
+            throw new InvalidDataException($"The autoencoder model's format version '{versionText}' is not a positive integer.");
+        if (version > AutoencoderOnnxFormat.FormatVersion)
+            throw new InvalidDataException($"The autoencoder model has format version {version}; this version of {AutoencoderOnnxFormat.ProducerName} reads up to {AutoencoderOnnxFormat.FormatVersion}. Update the library.");
+        if (!props.TryGetValue(AutoencoderOnnxFormat.ModelInfoKey, out var json))
+            throw new InvalidDataException("The autoencoder model has no description in its metadata.");
+        try
+        {
+            var info = AutoencoderModelInfo.FromJson(json);
+            if (info.LayerSizes is not { Length: >= 2 } || info.LayerSizes.Any(s => s <= 0))
+                throw new InvalidDataException("The autoencoder model's layer sizes are missing or not positive.");
+            return info;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException("The autoencoder model's description is not valid JSON.", e);
+        }
+    }
+
+    public static byte[] ToBytes(ModelProto model) => model.ToByteArray();
+
+    /// <summary>Row-major transpose of a [rows, cols] matrix.</summary>
+    internal static float[] Transpose(float[] m, int rows, int cols)
+    {
+        var t = new float[m.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                t[c * rows + r] = m[r * cols + c];
+        return t;
+    }
+}

@@ -1,0 +1,42 @@
+namespace MLNet.Autoencoders;
+
+/// <summary>What one epoch of training achieved; delivered to <see cref="AutoencoderOptions.EpochCallback"/>,
+/// written to <c>MLContext.Log</c>, and kept in <see cref="AutoencoderTransformer.TrainingHistory"/>.</summary>
+public sealed class EpochReport
+{
+    /// <summary>Creates a report.</summary>
+    public EpochReport(int epoch, int totalEpochs, double trainLoss, double? validationLoss, TimeSpan elapsed, bool isBest)
+    {
+        Epoch = epoch;
+        TotalEpochs = totalEpochs;
+        TrainLoss = trainLoss;
+        ValidationLoss = validationLoss;
+        Elapsed = elapsed;
+        IsBest = isBest;
+    }
+
+    /// <summary>One-based epoch number.</summary>
+    public int Epoch { get; }
+
+    /// <summary>The number of epochs requested (training may stop earlier when early stopping is on).</summary>
+    public int TotalEpochs { get; }
+
+    /// <summary>Mean training loss over the epoch's rows (per input value, as the loss option defines it).</summary>
+    public double TrainLoss { get; }
+
+    /// <summary>Mean loss on the held-out validation rows after the epoch; null when no validation fraction is set.</summary>
+    public double? ValidationLoss { get; }
+
+    /// <summary>Wall-clock time the epoch's training steps took.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>True when this epoch's weights are the ones the model keeps (the best validation loss so far,
+    /// or the last epoch when there is no validation set).</summary>
+    public bool IsBest { get; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"epoch {Epoch}/{TotalEpochs}: train loss {TrainLoss:G5}" +
+        (ValidationLoss is double v ? $", validation loss {v:G5}" : "") +
+        $", {Elapsed.TotalSeconds:F2} s" + (IsBest && ValidationLoss.HasValue ? " (best)" : "");
+}

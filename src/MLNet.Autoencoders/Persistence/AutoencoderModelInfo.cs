@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MLNet.Autoencoders.Networks;
+
+namespace MLNet.Autoencoders.Persistence;
+
+/// <summary>What a saved model says about itself besides its weights: stored as JSON in the ONNX metadata.</summary>
+internal sealed record AutoencoderModelInfo
+{
+    public string Kind { get; init; } = "Autoencoder";
+    public required string InputColumn { get; init; }
+    public required string LatentColumn { get; init; }
+    public string? ReconstructionColumn { get; init; }
+    public string? ReconstructionErrorColumn { get; init; }
+    public required int[] LayerSizes { get; init; }
+    public Activation Activation { get; init; }
+    public OutputActivation OutputActivation { get; init; }
+    public bool TiedWeights { get; init; }
+    public ReconstructionLoss Loss { get; init; }
+    public int Epochs { get; init; }
+    public int BatchSize { get; init; }
+    public double LearningRate { get; init; }
+    public double WeightDecay { get; init; }
+    public double ValidationFraction { get; init; }
+    public int Seed { get; init; }
+    public int TrainingRows { get; init; }
+    public int BestEpoch { get; init; }
+    public EpochRecord[] History { get; init; } = [];
+
+    public MlpArchitecture Architecture => new(LayerSizes, Activation, OutputActivation, TiedWeights);
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static AutoencoderModelInfo FromJson(string json) =>
+        JsonSerializer.Deserialize<AutoencoderModelInfo>(json, Json)
+        ?? throw new InvalidDataException("The autoencoder model's description is empty.");
+}
+
+/// <summary>One epoch of the training history, as saved.</summary>
+internal sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest);

@@ -1,1 +1,0 @@
-namespace MLNet.Autoencoders; internal static class Placeholder {}

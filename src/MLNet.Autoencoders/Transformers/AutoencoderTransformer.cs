@@ -1,0 +1,211 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Autoencoders.Data;
+using MLNet.Autoencoders.Inference;
+using MLNet.Autoencoders.Networks;
+using MLNet.Autoencoders.Onnx;
+using MLNet.Autoencoders.Persistence;
+using MLNet.Autoencoders.Transformers;
+
+namespace MLNet.Autoencoders;
+
+/// <summary>
+/// A fitted autoencoder: maps the input column to its latent vector (and, on request, its reconstruction and reconstruction error).
+/// </summary>
+/// <remarks>
+/// <para>The model is an ONNX graph. <see cref="Transform(IDataView)"/> scores rows in batches with ONNX Runtime; a
+/// <c>PredictionEngine</c> and <c>mlContext.Model.Save</c> go through ML.NET's own <c>OnnxTransformer</c>, so a saved zip
+/// loads with plain <c>mlContext.Model.Load</c> in an application that references only Microsoft.ML and
+/// Microsoft.ML.OnnxTransformer. <see cref="Load(MLContext, string, string?)"/> gives this typed transformer back from a zip.</para>
+/// <para>The transformer is thread-safe for scoring; dispose it to free its ONNX Runtime sessions.</para>
+/// </remarks>
+public sealed class AutoencoderTransformer : ITransformer, IDisposable
+{
+    private readonly TransformsCatalog transforms;
+    private readonly OutputColumns outputs;
+    private readonly OnnxBatchScorer scorer;
+    private readonly object servingLock = new();
+    private ITransformer? serving;
+    private bool disposed;
+
+    internal AutoencoderTransformer(TransformsCatalog transforms, AutoencoderModelInfo info, MlpWeights weights)
+    {
+        this.transforms = transforms;
+        Info = info;
+        Weights = weights;
+        outputs = new OutputColumns(info.InputColumn, InputSize, info.LatentColumn, LatentDimension, info.ReconstructionColumn, info.ReconstructionErrorColumn);
+        var batched = MlpOnnxModel.Build(weights, info, OnnxTensorNames.Internal, batched: true);
+        scorer = new OnnxBatchScorer(MlpOnnxModel.ToBytes(batched), InputSize, LatentDimension);
+        TrainingHistory = info.History
+            .Select(h => new EpochReport(h.Epoch, info.Epochs, h.TrainLoss, h.ValidationLoss, TimeSpan.FromSeconds(h.Seconds), h.IsBest))
+            .ToArray();
+    }
+
+    internal AutoencoderModelInfo Info { get; }
+
+    internal MlpWeights Weights { get; }
+
+    /// <summary>The input column's name.</summary>
+    public string InputColumnName => Info.InputColumn;
+
+    /// <summary>The column that holds the latent vector.</summary>
+    public string OutputColumnName => Info.LatentColumn;
+
+    /// <summary>The reconstruction column's name, or null when it is not produced.</summary>
+    public string? ReconstructionColumnName => Info.ReconstructionColumn;
+
+    /// <summary>The reconstruction-error column's name, or null when it is not produced.</summary>
+    public string? ReconstructionErrorColumnName => Info.ReconstructionErrorColumn;
+
+    /// <summary>Number of values in an input row.</summary>
+    public int InputSize => Info.LayerSizes[0];
+
+    /// <summary>Number of values in a latent vector.</summary>
+    public int LatentDimension => Info.LayerSizes[^1];
+
+    /// <summary>The encoder's layer sizes: input, hidden layers, latent. The decoder mirrors them.</summary>
+    public IReadOnlyList<int> LayerSizes => Info.LayerSizes;
+
+    /// <summary>Whether the decoder uses the transposed encoder weights.</summary>
+    public bool TiedWeights => Info.TiedWeights;
+
+    /// <summary>Per-epoch training and validation loss, in the order the epochs ran.</summary>
+    public IReadOnlyList<EpochReport> TrainingHistory { get; }
+
+    /// <summary>The epoch whose weights the model holds (the best validation epoch under early stopping, else the last).</summary>
+    public int BestEpoch => Info.BestEpoch;
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>Encodes one row to its latent vector.</summary>
+    /// <exception cref="ArgumentException">The row does not have <see cref="InputSize"/> values.</exception>
+    public float[] Encode(ReadOnlySpan<float> row)
+    {
+        var latent = new float[LatentDimension];
+        ScoreOne(row, latent, null);
+        return latent;
+    }
+
+    /// <summary>Rebuilds one row from its latent vector: the autoencoder's best guess of the row.</summary>
+    /// <exception cref="ArgumentException">The row does not have <see cref="InputSize"/> values.</exception>
+    public float[] Reconstruct(ReadOnlySpan<float> row)
+    {
+        var reconstruction = new float[InputSize];
+        ScoreOne(row, null, reconstruction);
+        return reconstruction;
+    }
+
+    private void ScoreOne(ReadOnlySpan<float> row, float[]? latent, float[]? reconstruction)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (row.Length != InputSize)
+            throw new ArgumentException($"The row has {row.Length} values, but the autoencoder expects {InputSize}.", nameof(row));
+        scorer.Score(row.ToArray(), 1, latent, reconstruction, null);
+    }
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        CheckInput(inputSchema);
+        return outputs.AppendTo(inputSchema);
+    }
+
+    /// <summary>Adds the autoencoder's columns to <paramref name="input"/>. Lazy: rows are scored, a batch at a time, as a cursor reads them.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        CheckInput(input.Schema);
+        return new AutoencoderDataView(input, outputs, scorer);
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        CheckInput(inputSchema);
+        return Serving.GetRowToRowMapper(inputSchema);
+    }
+
+    /// <summary>Saves the ONNX graph through ML.NET's OnnxTransformer, so the zip loads without this library.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => Serving.Save(ctx);
+
+    /// <summary>The single-row ONNX model as it is saved (graph input and outputs named after the columns).</summary>
+    internal byte[] GetServingOnnxModel(out OnnxTensorNames names)
+    {
+        names = ServingNames();
+        return MlpOnnxModel.ToBytes(MlpOnnxModel.Build(Weights, Info, names, batched: false));
+    }
+
+    private void CheckInput(DataViewSchema schema)
+    {
+        int size = FeatureColumn.GetVectorSize(schema, InputColumnName);
+        if (size != InputSize)
+            throw new ArgumentOutOfRangeException("inputSchema",
+                $"Column '{InputColumnName}' has {size} features, but the autoencoder expects {InputSize}.");
+    }
+
+    // ONNX forbids an output named like the graph input, so an output that replaces its input column gets a temporary
+    // tensor name and the saved chain copies it back to the column name.
+    private OnnxTensorNames ServingNames()
+    {
+        string Safe(string name) => name == InputColumnName ? name + ".autoencoder" : name;
+        return new OnnxTensorNames(InputColumnName, Safe(OutputColumnName),
+            ReconstructionColumnName is null ? null : Safe(ReconstructionColumnName),
+            ReconstructionErrorColumnName is null ? null : Safe(ReconstructionErrorColumnName));
+    }
+
+    private ITransformer Serving
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            lock (servingLock)
+                return serving ??= CreateServingTransformer();
+        }
+    }
+
+    private ITransformer CreateServingTransformer()
+    {
+        var bytes = GetServingOnnxModel(out var names);
+        var tensorNames = new[] { names.Latent, names.Reconstruction, names.ReconstructionError }.OfType<string>().ToArray();
+        IEstimator<ITransformer> estimator = transforms.ApplyOnnxModel(tensorNames, [InputColumnName], new MemoryStream(bytes));
+        var renamed = tensorNames.Zip(outputs.Names).Where(p => p.First != p.Second).ToArray();
+        if (renamed.Length > 0)
+        {
+            foreach (var (tensor, column) in renamed)
+                estimator = estimator.Append(transforms.CopyColumns(column, tensor));
+            estimator = estimator.Append(transforms.DropColumns(renamed.Select(p => p.First).ToArray()));
+        }
+        return estimator.Fit(EmptyInput.Create(InputColumnName, InputSize));
+    }
+
+    /// <summary>Finds the autoencoder in a model zip written by <c>mlContext.Model.Save</c> and gives it back typed.</summary>
+    /// <param name="mlContext">The context the loaded transformer will use.</param>
+    /// <param name="path">The zip file.</param>
+    /// <param name="outputColumnName">Which autoencoder, when the pipeline has several: the one writing this latent column. Null: the first.</param>
+    /// <exception cref="InvalidDataException">The file is not a model zip, or it holds no autoencoder (of that name).</exception>
+    public static AutoencoderTransformer Load(MLContext mlContext, string path, string? outputColumnName = null)
+    {
+        using var stream = File.OpenRead(path);
+        return Load(mlContext, stream, outputColumnName);
+    }
+
+    /// <summary>Finds the autoencoder in a model zip stream and gives it back typed.</summary>
+    /// <inheritdoc cref="Load(MLContext, string, string?)"/>
+    public static AutoencoderTransformer Load(MLContext mlContext, Stream stream, string? outputColumnName = null)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        var model = ModelZip.FindAutoencoder(stream, outputColumnName);
+        var (info, weights) = MlpOnnxModel.Read(model);
+        return new AutoencoderTransformer(mlContext.Transforms, info, weights);
+    }
+
+    /// <summary>Frees the ONNX Runtime sessions.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        scorer.Dispose();
+        (serving as IDisposable)?.Dispose();
+    }
+}
