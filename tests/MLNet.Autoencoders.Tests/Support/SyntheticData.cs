@@ -33,11 +33,11 @@ public static class SyntheticData
         return rows;
     }
 
-    public static IDataView Load(MLContext mlContext, float[][] rows, string columnName = "Features")
+    public static IDataView Load(MLContext mlContext, float[][] rows, string columnName = "Features", int? size = null)
     {
         var definition = SchemaDefinition.Create(typeof(Row));
         definition[0].ColumnName = columnName;
-        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows[0].Length);
+        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, size ?? rows[0].Length);
         return mlContext.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = r }), definition);
     }
 
