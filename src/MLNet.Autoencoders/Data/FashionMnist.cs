@@ -155,8 +155,8 @@ public static class FashionMnist
 
     /// <summary>
     /// Wraps samples as a data view with columns <c>Label</c> and <c>Features</c>, for example after editing the
-    /// arrays (adding noise, selecting a class). The view reads the arrays directly, without copying them, so later
-    /// changes to the arrays show through; it knows its row count and supports shuffling.
+    /// arrays (adding noise, selecting a class). The view reads the feature array directly, without copying it, so later
+    /// changes to the features show through (the labels are copied); it knows its row count and supports shuffling.
     /// </summary>
     /// <param name="mlContext">The ML.NET context (accepted for symmetry with ML.NET loaders).</param>
     /// <param name="data">The samples.</param>
@@ -165,7 +165,7 @@ public static class FashionMnist
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(data);
-        return new FashionMnistDataView(data);
+        return new MatrixDataView(data.Features, data.Count, FeatureCount, FeaturesColumnName, data.Labels.Select(l => (float)l).ToArray(), LabelColumnName);
     }
 
     private static FashionMnistData LoadCore(

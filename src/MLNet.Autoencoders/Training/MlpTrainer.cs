@@ -20,7 +20,8 @@ internal static class MlpTrainer
 
         using var generator = new Generator((ulong)(uint)settings.Seed);
         using var network = new MlpAutoencoderNetwork(architecture, generator);
-        using var all = torch.tensor(data.Values.AsSpan(0, data.Rows * data.Columns).ToArray(), new long[] { data.Rows, data.Columns });
+        using var all = torch.tensor(data.Values.Length == data.Rows * data.Columns ? data.Values : data.Values.AsSpan(0, data.Rows * data.Columns).ToArray(),
+            new long[] { data.Rows, data.Columns });
         using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
         using var validationIndex = validationRows.Length > 0 ? torch.tensor(validationRows) : null;
 
@@ -28,6 +29,7 @@ internal static class MlpTrainer
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, epochsWithoutImprovement = 0;
         Dictionary<string, Tensor>? bestState = null;
+        long steps = 0;
         try
         {
             for (int epoch = 1; epoch <= settings.Epochs; epoch++)
@@ -48,6 +50,7 @@ internal static class MlpTrainer
                     loss.backward();
                     optimizer.step();
                     lossSum += loss.item<float>() * count;
+                    if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
                 }
                 double trainLoss = lossSum / trainRows.Length;
                 watch.Stop();

@@ -4,21 +4,30 @@ using Microsoft.ML.Data;
 namespace MLNet.Autoencoders.Data;
 
 /// <summary>
-/// An <see cref="IDataView"/> straight over the arrays of a <see cref="FashionMnistData"/>: <c>Label</c> (Single)
-/// and <c>Features</c> (Single vector of 784). Unlike <c>LoadFromEnumerable</c> it copies each row directly into the
-/// caller's reusable buffer (no per-row array), knows its row count, and supports shuffled cursors.
+/// An <see cref="IDataView"/> straight over a row-major matrix: a known-size Single vector column and, optionally, a
+/// Single label column before it. Unlike <c>LoadFromEnumerable</c> it copies each row directly into the caller's reusable
+/// buffer (no per-row array), knows its row count, and supports shuffled cursors. The arrays are not copied.
 /// </summary>
-internal sealed class FashionMnistDataView : IDataView
+internal sealed class MatrixDataView : IDataView
 {
-    private readonly FashionMnistData _data;
+    private readonly float[] _features;
+    private readonly float[]? _labels;
+    private readonly int _count;
+    private readonly int _width;
+    private readonly int _featureIndex;
 
-    public FashionMnistDataView(FashionMnistData data)
+    public MatrixDataView(float[] features, int rows, int columns, string featureColumnName, float[]? labels = null, string labelColumnName = "Label")
     {
-        _data = data;
+        if ((long)rows * columns > features.Length) throw new ArgumentException($"{rows} rows of {columns} need {(long)rows * columns} values; the buffer has {features.Length}.");
+        if (labels is not null && labels.Length < rows) throw new ArgumentException($"{rows} rows need {rows} labels; there are {labels.Length}.");
+        _features = features;
+        _labels = labels;
+        _count = rows;
+        _width = columns;
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(FashionMnist.LabelColumnName, NumberDataViewType.Single);
-        builder.AddColumn(FashionMnist.FeaturesColumnName,
-            new VectorDataViewType(NumberDataViewType.Single, FashionMnist.FeatureCount));
+        if (labels is not null) builder.AddColumn(labelColumnName, NumberDataViewType.Single);
+        builder.AddColumn(featureColumnName, new VectorDataViewType(NumberDataViewType.Single, columns));
+        _featureIndex = labels is null ? 0 : 1;
         Schema = builder.ToSchema();
     }
 
@@ -26,14 +35,14 @@ internal sealed class FashionMnistDataView : IDataView
 
     public DataViewSchema Schema { get; }
 
-    public long? GetRowCount() => _data.Count;
+    public long? GetRowCount() => _count;
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var active = new bool[Schema.Count];
         foreach (var column in columnsNeeded)
             active[column.Index] = true;
-        return new Cursor(this, active, rand is null ? null : Permutation(rand, _data.Count));
+        return new Cursor(this, active, rand is null ? null : Permutation(rand, _count));
     }
 
     // The arrays are in memory and a cursor is cheap, so a single cursor is as good as a parallel set.
@@ -51,13 +60,13 @@ internal sealed class FashionMnistDataView : IDataView
 
     private sealed class Cursor : DataViewRowCursor
     {
-        private readonly FashionMnistDataView _parent;
+        private readonly MatrixDataView _parent;
         private readonly bool[] _active;
         private readonly int[]? _order;
         private long _position = -1;
         private int _row = -1;
 
-        public Cursor(FashionMnistDataView parent, bool[] active, int[]? order)
+        public Cursor(MatrixDataView parent, bool[] active, int[]? order)
         {
             _parent = parent;
             _active = active;
@@ -72,10 +81,10 @@ internal sealed class FashionMnistDataView : IDataView
 
         public override bool MoveNext()
         {
-            if (_position + 1 >= _parent._data.Count)
+            if (_position + 1 >= _parent._count)
             {
                 // Stay past the end so repeated calls keep returning false.
-                _position = _parent._data.Count;
+                _position = _parent._count;
                 _row = -1;
                 return false;
             }
@@ -99,16 +108,16 @@ internal sealed class FashionMnistDataView : IDataView
             if (column.Index < 0 || column.Index >= _active.Length || !_active[column.Index])
                 throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor.");
 
-            var data = _parent._data;
+            var parent = _parent;
             Delegate getter;
-            if (column.Index == 0)
+            if (column.Index != parent._featureIndex)
             {
                 if (typeof(TValue) != typeof(float))
                     throw TypeMismatch(column, typeof(float));
                 getter = (ValueGetter<float>)((ref float value) =>
                 {
                     EnsureOnRow();
-                    value = data.Labels[_row];
+                    value = parent._labels![_row];
                 });
             }
             else
@@ -119,8 +128,8 @@ internal sealed class FashionMnistDataView : IDataView
                 {
                     EnsureOnRow();
                     // The editor reuses the caller's arrays when they are big enough, so rows cost no allocation.
-                    var editor = VBufferEditor.Create(ref value, FashionMnist.FeatureCount);
-                    data.Features.AsSpan(_row * FashionMnist.FeatureCount, FashionMnist.FeatureCount).CopyTo(editor.Values);
+                    var editor = VBufferEditor.Create(ref value, parent._width);
+                    parent._features.AsSpan(_row * parent._width, parent._width).CopyTo(editor.Values);
                     value = editor.Commit();
                 });
             }

@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+
+namespace MLNet.Autoencoders.Training;
+
+/// <summary>
+/// Keeps glibc from hoarding the memory libtorch frees. Each training step allocates and frees a few MB of activations;
+/// glibc's malloc keeps the freed pages (measured: resident memory grew by about 1 GB per Fashion-MNIST epoch with the
+/// live tensor count flat), so the process looked like it leaked. Returning the free pages every few training steps keeps resident
+/// memory flat.
+/// Releasing every few steps bounds the growth within an epoch too. A no-op where glibc is not the C library.
+/// </summary>
+internal static partial class NativeMemory
+{
+    /// <summary>Training steps between two releases: often enough to bound the growth, rare enough to cost nothing measurable.</summary>
+    public const int StepsBetweenReleases = 16;
+
+    private static bool unavailable = !OperatingSystem.IsLinux();
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
+    /// <summary>Gives free heap pages back to the operating system.</summary>
+    public static void ReleaseFreePages()
+    {
+        if (unavailable) return;
+        try
+        {
+            MallocTrim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            unavailable = true;
+        }
+    }
+}
