@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Tests.Support;
 using Xunit;
 
@@ -40,12 +41,12 @@ public class AutoencoderEstimatorTests
         using var transformer = estimator.Fit(data);
         var transformed = transformer.Transform(data);
         Assert.Equal(3, ((VectorDataViewType)transformed.Schema["Features"].Type).Size);
-        var latents = SyntheticData.ReadVectors(transformed, "Features");
+        var latents = ColumnReader.ReadVectors(transformed, "Features");
 
         using var file = new TempFile();
         ml.Model.Save(transformer, data.Schema, file.Path);
         var loaded = new MLContext().Model.Load(file.Path, out _);
-        var reloaded = SyntheticData.ReadVectors(loaded.Transform(data), "Features");
+        var reloaded = ColumnReader.ReadVectors(loaded.Transform(data), "Features");
         Assert.True(SyntheticData.MaxAbsDifference(latents, reloaded) <= 1e-5f);
     }
 
@@ -70,7 +71,7 @@ public class AutoencoderEstimatorTests
             var ml = new MLContext(seed: contextSeed);
             var data = SyntheticData.Load(ml);
             using var t = ml.Transforms.Autoencoder(Small.Options(o => o.Seed = optionSeed)).Fit(data);
-            return SyntheticData.ReadVectors(t.Transform(data), "Latent");
+            return ColumnReader.ReadVectors(t.Transform(data), "Latent");
         }
         Assert.Equal(0f, SyntheticData.MaxAbsDifference(Latents(1), Latents(1)));
         Assert.True(SyntheticData.MaxAbsDifference(Latents(1), Latents(2)) > 1e-3f);
@@ -85,8 +86,8 @@ public class AutoencoderEstimatorTests
         var rows = SyntheticData.Rows(2500);
         var data = SyntheticData.Load(ml, rows);
         using var transformer = ml.Transforms.Autoencoder(Small.Options(o => o.Epochs = 1)).Fit(data);
-        var latents = SyntheticData.ReadVectors(transformer.Transform(data), "Latent");
-        var passedThrough = SyntheticData.ReadVectors(transformer.Transform(data), "Features");
+        var latents = ColumnReader.ReadVectors(transformer.Transform(data), "Latent");
+        var passedThrough = ColumnReader.ReadVectors(transformer.Transform(data), "Features");
         Assert.Equal(2500, latents.Length);
         for (int i = 0; i < rows.Length; i += 97)
         {
@@ -104,7 +105,7 @@ public class AutoencoderEstimatorTests
         var data = SyntheticData.Load(ml, rows);
         using var transformer = ml.Transforms.Autoencoder(Small.Options(o => { o.ReconstructionColumnName = "Recon"; o.ReconstructionErrorColumnName = "Error"; })).Fit(data);
         var transformed = transformer.Transform(data);
-        var recon = SyntheticData.ReadVectors(transformed, "Recon");
+        var recon = ColumnReader.ReadVectors(transformed, "Recon");
         var errors = ml.Data.CreateEnumerable<ErrorRow>(transformed, reuseRowObject: false).Select(r => r.Error).ToArray();
         for (int i = 0; i < rows.Length; i++)
         {
@@ -162,8 +163,8 @@ public class AutoencoderEstimatorTests
         // The same run cut at the best epoch, without early stopping past it, must give the same weights.
         options.Epochs = stopped.BestEpoch;
         using var cut = new MLContext(seed: 1).Transforms.Autoencoder(options).Fit(data);
-        var a = SyntheticData.ReadVectors(stopped.Transform(data), "Latent");
-        var b = SyntheticData.ReadVectors(cut.Transform(data), "Latent");
+        var a = ColumnReader.ReadVectors(stopped.Transform(data), "Latent");
+        var b = ColumnReader.ReadVectors(cut.Transform(data), "Latent");
         Assert.Equal(0f, SyntheticData.MaxAbsDifference(a, b));
     }
 

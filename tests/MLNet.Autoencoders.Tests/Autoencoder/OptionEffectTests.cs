@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Tests.Support;
 using Xunit;
 
@@ -39,7 +40,7 @@ public class OptionEffectTests
         var ml = new MLContext(seed: 1);
         var data = SyntheticData.Load(ml, 200);
         using var t = ml.Transforms.Autoencoder(Small.Options(o => { o.Epochs = 5; change?.Invoke(o); })).Fit(data);
-        return SyntheticData.ReadVectors(t.Transform(data), "Latent");
+        return ColumnReader.ReadVectors(t.Transform(data), "Latent");
     }
 
     [Theory]
@@ -58,7 +59,7 @@ public class OptionEffectTests
         var data = SyntheticData.Load(ml, 100);
         using var t = ml.Transforms.Autoencoder(Small.Options(o => o.LatentDimension = 5)).Fit(data);
         Assert.Equal(5, t.LatentDimension);
-        Assert.All(SyntheticData.ReadVectors(t.Transform(data), "Latent"), v => Assert.Equal(5, v.Length));
+        Assert.All(ColumnReader.ReadVectors(t.Transform(data), "Latent"), v => Assert.Equal(5, v.Length));
     }
 
     [Fact]
@@ -69,9 +70,9 @@ public class OptionEffectTests
         var rows = SyntheticData.Rows(200).Select(r => r.Select(v => (v - 0.5f) * 4).ToArray()).ToArray();
         var data = SyntheticData.Load(ml, rows);
         using var auto = ml.Transforms.Autoencoder(Small.Options(o => o.ReconstructionColumnName = "R")).Fit(data);
-        Assert.Contains(SyntheticData.ReadVectors(auto.Transform(data), "R").SelectMany(r => r), v => v < 0);
+        Assert.Contains(ColumnReader.ReadVectors(auto.Transform(data), "R").SelectMany(r => r), v => v < 0);
         using var sigmoid = ml.Transforms.Autoencoder(Small.Options(o => { o.ReconstructionColumnName = "R"; o.OutputActivation = OutputActivation.Sigmoid; })).Fit(data);
-        Assert.All(SyntheticData.ReadVectors(sigmoid.Transform(data), "R").SelectMany(r => r), v => Assert.InRange(v, 0f, 1f));
+        Assert.All(ColumnReader.ReadVectors(sigmoid.Transform(data), "R").SelectMany(r => r), v => Assert.InRange(v, 0f, 1f));
     }
 
     [Fact]

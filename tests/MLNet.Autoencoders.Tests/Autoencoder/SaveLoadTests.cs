@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Tests.Support;
 using Xunit;
 
@@ -33,7 +34,7 @@ public class SaveLoadTests
     private static (float[][] Latents, uint[] Labels) Score(ITransformer model, IDataView data)
     {
         var scored = model.Transform(data);
-        var latents = SyntheticData.ReadVectors(scored, "Latent");
+        var latents = ColumnReader.ReadVectors(scored, "Latent");
         var labels = scored.GetColumn<uint>("PredictedLabel").ToArray();
         return (latents, labels);
     }

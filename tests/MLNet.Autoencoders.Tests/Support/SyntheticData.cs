@@ -46,22 +46,6 @@ public static class SyntheticData
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    /// <summary>Reads a vector column into arrays.</summary>
-    public static float[][] ReadVectors(IDataView data, string column)
-    {
-        var result = new List<float[]>();
-        var col = data.Schema[column];
-        using var cursor = data.GetRowCursor([col]);
-        var getter = cursor.GetGetter<VBuffer<float>>(col);
-        var buffer = default(VBuffer<float>);
-        while (cursor.MoveNext())
-        {
-            getter(ref buffer);
-            result.Add(buffer.DenseValues().ToArray());
-        }
-        return result.ToArray();
-    }
-
     public static float MaxAbsDifference(float[][] a, float[][] b)
     {
         if (a.Length != b.Length) throw new ArgumentException($"{a.Length} rows vs {b.Length}");
