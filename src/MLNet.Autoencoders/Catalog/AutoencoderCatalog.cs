@@ -40,4 +40,40 @@ public static class AutoencoderCatalog
     /// <param name="options">Columns, network, loss and training settings.</param>
     public static AutoencoderEstimator Autoencoder(this TransformsCatalog catalog, AutoencoderOptions options)
         => new(MLContextAccess.FromCatalog(catalog), catalog, options);
+
+    /// <summary>
+    /// Trains a denoising autoencoder: it rebuilds clean rows from corrupted copies, so its latent resists noise and its
+    /// reconstruction column denoises.
+    /// </summary>
+    /// <param name="catalog">The transform catalog.</param>
+    /// <param name="outputColumnName">The latent column.</param>
+    /// <param name="inputColumnName">A known-size vector of Single. Null: the same as <paramref name="outputColumnName"/>.</param>
+    /// <param name="corruption">How training inputs are corrupted (default Gaussian noise).</param>
+    /// <param name="noiseLevel">The Gaussian noise's standard deviation, or the fraction of values masked or set to salt and pepper (default 0.3).</param>
+    /// <param name="reconstructionColumnName">Column for the denoised input; null: not produced.</param>
+    /// <param name="latentDimension">Size of the latent vector (default 32).</param>
+    /// <param name="epochs">Passes over the data (default 20).</param>
+    /// <param name="seed">Seed; null takes it from the MLContext.</param>
+    public static DenoisingAutoencoderEstimator DenoisingAutoencoder(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
+        CorruptionKind corruption = DenoisingAutoencoderEstimator.Defaults.Corruption, double noiseLevel = DenoisingAutoencoderEstimator.Defaults.NoiseStandardDeviation,
+        string? reconstructionColumnName = null, int latentDimension = AutoencoderEstimator.Defaults.LatentDimension,
+        int epochs = AutoencoderEstimator.Defaults.Epochs, int? seed = null)
+        => catalog.DenoisingAutoencoder(new DenoisingAutoencoderOptions
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            Corruption = corruption,
+            NoiseStandardDeviation = noiseLevel,
+            CorruptionFraction = corruption == CorruptionKind.Gaussian ? DenoisingAutoencoderEstimator.Defaults.CorruptionFraction : noiseLevel,
+            ReconstructionColumnName = reconstructionColumnName,
+            LatentDimension = latentDimension,
+            Epochs = epochs,
+            Seed = seed,
+        });
+
+    /// <summary>Trains a denoising autoencoder configured by <paramref name="options"/>.</summary>
+    /// <param name="catalog">The transform catalog.</param>
+    /// <param name="options">Columns, network, corruption and training settings.</param>
+    public static DenoisingAutoencoderEstimator DenoisingAutoencoder(this TransformsCatalog catalog, DenoisingAutoencoderOptions options)
+        => new(MLContextAccess.FromCatalog(catalog), catalog, options);
 }

@@ -35,11 +35,13 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         public const int BatchSize = 256;
         public const double LearningRate = 1e-3;
         public const int EarlyStoppingPatience = 5;
+        public const int PretrainingEpochsPerLayer = 5;
     }
 
     private readonly TransformsCatalog transforms;
     private readonly IHost host;
     private readonly AutoencoderOptions options;
+    private readonly Corruption? corruption;
 
     /// <summary>Creates the estimator. Prefer <c>mlContext.Transforms.Autoencoder(options)</c>.</summary>
     /// <param name="mlContext">Supplies the seed (when <see cref="AutoencoderOptions.Seed"/> is null) and the log.</param>
@@ -50,12 +52,13 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
     {
     }
 
-    internal AutoencoderEstimator(IHostEnvironment environment, TransformsCatalog transforms, AutoencoderOptions options)
+    internal AutoencoderEstimator(IHostEnvironment environment, TransformsCatalog transforms, AutoencoderOptions options, Corruption? corruption = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.transforms = transforms;
-        host = environment.Register(nameof(AutoencoderEstimator));
+        host = environment.Register(corruption is null ? nameof(AutoencoderEstimator) : nameof(DenoisingAutoencoderEstimator));
         this.options = Validate(options);
+        this.corruption = corruption;
     }
 
     private static AutoencoderOptions Validate(AutoencoderOptions o)
@@ -90,6 +93,9 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must lie in [0, 1).");
         if (o.EarlyStoppingPatience <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
+        if (!Enum.IsDefined(o.Pretraining)) throw new ArgumentOutOfRangeException(nameof(o.Pretraining), o.Pretraining, "Unknown pretraining.");
+        if (o.PretrainingEpochsPerLayer <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.PretrainingEpochsPerLayer), o.PretrainingEpochsPerLayer, "PretrainingEpochsPerLayer must be at least 1.");
         if (o.NumberOfThreads is <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.NumberOfThreads), o.NumberOfThreads, "NumberOfThreads must be at least 1 (or null for TorchSharp's default).");
         return new AutoencoderOptions
@@ -112,6 +118,8 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             EarlyStoppingPatience = o.EarlyStoppingPatience,
             Seed = o.Seed,
             NumberOfThreads = o.NumberOfThreads,
+            Pretraining = o.Pretraining,
+            PretrainingEpochsPerLayer = o.PretrainingEpochsPerLayer,
             EpochCallback = o.EpochCallback,
         };
     }
@@ -144,11 +152,14 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         var architecture = new MlpArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, outputActivation, options.TiedWeights);
         int seed = options.Seed ?? host.Rand.Next();
         var settings = new TrainingSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay,
-            options.ValidationFraction, options.EarlyStoppingPatience, seed, options.NumberOfThreads, options.Loss);
+            options.ValidationFraction, options.EarlyStoppingPatience, seed, options.NumberOfThreads, options.Loss,
+            options.Pretraining, options.PretrainingEpochsPerLayer);
 
         channel.Info(MessageSensitivity.None,
-            $"Training a {string.Join("-", architecture.LayerSizes)} autoencoder on {data.Rows} rows of column '{InputColumnName}' ({options.Loss}, {outputActivation} output{(options.TiedWeights ? ", tied weights" : "")}).");
-        var result = MlpTrainer.Train(data, architecture, settings, report =>
+            $"Training a {string.Join("-", architecture.LayerSizes)} autoencoder on {data.Rows} rows of column '{InputColumnName}' ({options.Loss}, {outputActivation} output{(options.TiedWeights ? ", tied weights" : "")}" +
+            (corruption is null ? "" : $", denoising {corruption}") +
+            (options.Pretraining == Pretraining.GreedyLayerWise ? $", greedy pretraining {options.PretrainingEpochsPerLayer} epochs per layer" : "") + ").");
+        var result = MlpTrainer.Train(data, architecture, settings, corruption, report =>
         {
             channel.Info(MessageSensitivity.None, report.ToString());
             options.EpochCallback?.Invoke(report);
@@ -156,6 +167,10 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 
         var info = new AutoencoderModelInfo
         {
+            Kind = corruption is null ? "Autoencoder" : "DenoisingAutoencoder",
+            Corruption = corruption?.ToString(),
+            Pretraining = options.Pretraining,
+            PretrainingEpochsPerLayer = options.PretrainingEpochsPerLayer,
             InputColumn = InputColumnName,
             LatentColumn = options.OutputColumnName,
             ReconstructionColumn = options.ReconstructionColumnName,
@@ -173,7 +188,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             Seed = seed,
             TrainingRows = data.Rows,
             BestEpoch = result.BestEpoch,
-            History = result.History.Select(h => new EpochRecord(h.Epoch, h.TrainLoss, h.ValidationLoss, h.Elapsed.TotalSeconds, h.IsBest)).ToArray(),
+            History = result.History.Select(h => new EpochRecord(h.Epoch, h.TotalEpochs, h.TrainLoss, h.ValidationLoss, h.Elapsed.TotalSeconds, h.IsBest, h.Stage)).ToArray(),
         };
         return new AutoencoderTransformer(transforms, info, result.Weights);
     }

@@ -1,132 +1,103 @@
 namespace MLNet.Autoencoders.Evaluation;
 
 /// <summary>
-/// How well a clustering agrees with known classes: the usual external measures for judging latent features with k-means.
-/// Cluster and class labels may be any integers (ML.NET's 1-based <c>PredictedLabel</c> keys work as they are).
+/// External clustering measures: how well predicted clusters agree with known classes, the usual way to judge latent
+/// features with k-means. Class and cluster labels may be any integers and need not be contiguous (ML.NET's 1-based
+/// <c>PredictedLabel</c> keys can be passed as they are). The results match scikit-learn's
+/// <c>normalized_mutual_info_score</c> and <c>adjusted_rand_score</c>, and the usual Hungarian-matched clustering accuracy.
 /// </summary>
+/// <remarks>Not named <c>ClusteringMetrics</c>: that would clash with <c>Microsoft.ML.Data.ClusteringMetrics</c> in any file
+/// that imports both namespaces.</remarks>
 public static class ClusteringAgreement
 {
-    /// <summary>Clustering accuracy: the fraction of rows whose cluster maps to their class under the best one-to-one
-    /// mapping of clusters to classes (the Hungarian algorithm on the contingency table). Unmatched clusters count as wrong.</summary>
+    /// <summary>
+    /// Clustering accuracy: the fraction of rows whose cluster maps to their class under the best one-to-one mapping of
+    /// clusters to classes, found with the Hungarian algorithm on the contingency table (O(k³) for k labels). When there
+    /// are more clusters than classes (or fewer), the surplus clusters (classes) stay unmatched and their rows count as wrong.
+    /// </summary>
+    /// <param name="truth">The true class of each row.</param>
+    /// <param name="predicted">The predicted cluster of each row.</param>
+    /// <returns>A value in (0, 1]; 1 when the clusters are the classes up to renaming.</returns>
+    /// <exception cref="ArgumentNullException">A list is null.</exception>
     /// <exception cref="ArgumentException">The lists are empty or of different lengths.</exception>
     public static double Accuracy(IReadOnlyList<int> truth, IReadOnlyList<int> predicted)
     {
-        var (table, _, _) = Contingency(truth, predicted);
-        int n = Math.Max(table.GetLength(0), table.GetLength(1));
-        // Square cost matrix: maximise matched counts = minimise their negatives; padding rows/columns cost 0.
-        var cost = new double[n, n];
-        for (int i = 0; i < table.GetLength(0); i++)
-            for (int j = 0; j < table.GetLength(1); j++)
-                cost[i, j] = -table[i, j];
-        var assignment = Hungarian(cost);
+        var table = ContingencyTable.Create(truth, predicted);
+        int classes = table.Counts.GetLength(0), clusters = table.Counts.GetLength(1);
+        // Square matrix padded with zero-count rows/columns; maximising matched rows = minimising their negation.
+        int size = Math.Max(classes, clusters);
+        var cost = new double[size, size];
+        for (int i = 0; i < classes; i++)
+            for (int j = 0; j < clusters; j++)
+                cost[i, j] = -table.Counts[i, j];
+        var assignment = HungarianAlgorithm.Solve(cost);
         long matched = 0;
-        for (int i = 0; i < table.GetLength(0); i++)
-            if (assignment[i] < table.GetLength(1)) matched += table[i, assignment[i]];
-        return (double)matched / truth.Count;
+        for (int i = 0; i < classes; i++)
+            if (assignment[i] < clusters) matched += table.Counts[i, assignment[i]];
+        return (double)matched / table.Total;
     }
 
-    /// <summary>Normalized mutual information, with the arithmetic mean of the two entropies as normaliser
-    /// (scikit-learn's default). 1 for identical partitions, near 0 for independent ones.</summary>
+    /// <summary>
+    /// Normalized mutual information I(T; P) / ((H(T) + H(P)) / 2): the arithmetic-mean normalisation, scikit-learn's
+    /// default for <c>normalized_mutual_info_score</c>. Like scikit-learn it returns 1 when both labelings are a single
+    /// group, and 0 when the mutual information is 0.
+    /// </summary>
+    /// <param name="truth">The true class of each row.</param>
+    /// <param name="predicted">The predicted cluster of each row.</param>
+    /// <returns>A value in [0, 1]; 1 for identical partitions, near 0 for independent ones.</returns>
+    /// <exception cref="ArgumentNullException">A list is null.</exception>
     /// <exception cref="ArgumentException">The lists are empty or of different lengths.</exception>
     public static double NormalizedMutualInformation(IReadOnlyList<int> truth, IReadOnlyList<int> predicted)
     {
-        var (table, rowSums, colSums) = Contingency(truth, predicted);
-        double n = truth.Count;
+        var table = ContingencyTable.Create(truth, predicted);
+        if (table.RowSums.Length == 1 && table.ColumnSums.Length == 1) return 1; // both unsplit: a perfect match
+        double n = table.Total;
         double mi = 0;
-        for (int i = 0; i < rowSums.Length; i++)
-            for (int j = 0; j < colSums.Length; j++)
-                if (table[i, j] > 0)
-                    mi += table[i, j] / n * Math.Log(n * table[i, j] / ((double)rowSums[i] * colSums[j]));
-        double hTruth = Entropy(rowSums, n), hPredicted = Entropy(colSums, n);
-        if (hTruth == 0 && hPredicted == 0) return 1; // both partitions are a single group: identical
-        double normaliser = (hTruth + hPredicted) / 2;
-        return normaliser <= 0 ? 0 : Math.Max(0, mi / normaliser);
+        for (int i = 0; i < table.RowSums.Length; i++)
+            for (int j = 0; j < table.ColumnSums.Length; j++)
+            {
+                long count = table.Counts[i, j];
+                if (count > 0) mi += count / n * Math.Log(n * count / ((double)table.RowSums[i] * table.ColumnSums[j]));
+            }
+        // Rounding can leave a hair below 0 for independent labelings; scikit-learn clips there too.
+        if (mi <= 0) return 0;
+        double normaliser = (Entropy(table.RowSums, n) + Entropy(table.ColumnSums, n)) / 2;
+        return Math.Min(1, mi / normaliser);
     }
 
-    /// <summary>Adjusted Rand index: pair-counting agreement corrected for chance (1 identical, about 0 random).</summary>
+    /// <summary>
+    /// Adjusted Rand index: agreement on pairs of rows (same group or not), corrected for chance, computed like
+    /// scikit-learn's <c>adjusted_rand_score</c> (from the pair confusion matrix, in exact integer arithmetic).
+    /// </summary>
+    /// <param name="truth">The true class of each row.</param>
+    /// <param name="predicted">The predicted cluster of each row.</param>
+    /// <returns>1 for identical partitions, about 0 for random ones, negative when worse than chance (down to −0.5).</returns>
+    /// <exception cref="ArgumentNullException">A list is null.</exception>
     /// <exception cref="ArgumentException">The lists are empty or of different lengths.</exception>
     public static double AdjustedRandIndex(IReadOnlyList<int> truth, IReadOnlyList<int> predicted)
     {
-        var (table, rowSums, colSums) = Contingency(truth, predicted);
-        static double Pairs(double x) => x * (x - 1) / 2;
-        double sumCells = 0;
-        foreach (var count in table) sumCells += Pairs(count);
-        double sumRows = rowSums.Sum(r => Pairs(r)), sumCols = colSums.Sum(c => Pairs(c));
-        double expected = sumRows * sumCols / Pairs(truth.Count);
-        double maximum = (sumRows + sumCols) / 2;
-        if (maximum == expected) return 1; // degenerate: both partitions trivial in the same way
-        return (sumCells - expected) / (maximum - expected);
+        var table = ContingencyTable.Create(truth, predicted);
+        // Ordered pairs; Int128 because the products below reach n⁴ (beyond long for n ≳ 55,000).
+        Int128 n = table.Total;
+        Int128 sumSquares = 0, rowSquares = 0, columnSquares = 0;
+        foreach (long count in table.Counts) sumSquares += (Int128)count * count;
+        foreach (long count in table.RowSums) rowSquares += (Int128)count * count;
+        foreach (long count in table.ColumnSums) columnSquares += (Int128)count * count;
+        Int128 together = sumSquares - n;                  // same class, same cluster
+        Int128 splitCluster = rowSquares - sumSquares;     // same class, different clusters
+        Int128 mergedClasses = columnSquares - sumSquares; // different classes, same cluster
+        Int128 apart = n * n - splitCluster - mergedClasses - sumSquares;
+        if (splitCluster == 0 && mergedClasses == 0) return 1; // includes a single row and all-singleton partitions
+        Int128 numerator = 2 * (together * apart - splitCluster * mergedClasses);
+        Int128 denominator = (together + splitCluster) * (splitCluster + apart) + (together + mergedClasses) * (mergedClasses + apart);
+        return (double)numerator / (double)denominator;
     }
 
-    private static double Entropy(long[] counts, double n) =>
-        -counts.Where(c => c > 0).Sum(c => c / n * Math.Log(c / n));
-
-    private static (long[,] Table, long[] RowSums, long[] ColumnSums) Contingency(IReadOnlyList<int> truth, IReadOnlyList<int> predicted)
+    private static double Entropy(long[] counts, double n)
     {
-        ArgumentNullException.ThrowIfNull(truth);
-        ArgumentNullException.ThrowIfNull(predicted);
-        if (truth.Count != predicted.Count)
-            throw new ArgumentException($"The true labels have {truth.Count} rows, but the predicted clusters have {predicted.Count}.", nameof(predicted));
-        if (truth.Count == 0)
-            throw new ArgumentException("There are no rows to compare.", nameof(truth));
-        var classes = truth.Distinct().Order().Select((label, index) => (label, index)).ToDictionary(p => p.label, p => p.index);
-        var clusters = predicted.Distinct().Order().Select((label, index) => (label, index)).ToDictionary(p => p.label, p => p.index);
-        var table = new long[classes.Count, clusters.Count];
-        var rows = new long[classes.Count];
-        var cols = new long[clusters.Count];
-        for (int k = 0; k < truth.Count; k++)
-        {
-            int i = classes[truth[k]], j = clusters[predicted[k]];
-            table[i, j]++;
-            rows[i]++;
-            cols[j]++;
-        }
-        return (table, rows, cols);
-    }
-
-    /// <summary>Minimum-cost perfect assignment of rows to columns in a square matrix (Kuhn–Munkres with potentials, O(n³)).
-    /// Returns the column assigned to each row.</summary>
-    internal static int[] Hungarian(double[,] cost)
-    {
-        int n = cost.GetLength(0);
-        var u = new double[n + 1];
-        var v = new double[n + 1];
-        var match = new int[n + 1]; // match[column] = row (1-based), 0 = free
-        var way = new int[n + 1];
-        for (int row = 1; row <= n; row++)
-        {
-            match[0] = row;
-            int column0 = 0;
-            var minimum = Enumerable.Repeat(double.PositiveInfinity, n + 1).ToArray();
-            var used = new bool[n + 1];
-            do
-            {
-                used[column0] = true;
-                int row0 = match[column0], column1 = 0;
-                double delta = double.PositiveInfinity;
-                for (int column = 1; column <= n; column++)
-                {
-                    if (used[column]) continue;
-                    double reduced = cost[row0 - 1, column - 1] - u[row0] - v[column];
-                    if (reduced < minimum[column]) { minimum[column] = reduced; way[column] = column0; }
-                    if (minimum[column] < delta) { delta = minimum[column]; column1 = column; }
-                }
-                for (int column = 0; column <= n; column++)
-                {
-                    if (used[column]) { u[match[column]] += delta; v[column] -= delta; }
-                    else minimum[column] -= delta;
-                }
-                column0 = column1;
-            } while (match[column0] != 0);
-            do
-            {
-                int column1 = way[column0];
-                match[column0] = match[column1];
-                column0 = column1;
-            } while (column0 != 0);
-        }
-        var assignment = new int[n];
-        for (int column = 1; column <= n; column++) assignment[match[column] - 1] = column - 1;
-        return assignment;
+        double h = 0;
+        foreach (long count in counts)
+            if (count > 0) h -= count / n * Math.Log(count / n);
+        return h;
     }
 }

@@ -63,11 +63,7 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
     public Tensor Encode(Tensor x)
     {
         Tensor h = x;
-        for (int i = 0; i < encoder.Count; i++)
-        {
-            h = encoder[i].forward(h);
-            if (i < encoder.Count - 1) h = Activate(h);
-        }
+        for (int k = 0; k < encoder.Count; k++) h = EncodeLayer(k, h);
         return h;
     }
 
@@ -75,15 +71,35 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
     public Tensor DecodeLogits(Tensor z)
     {
         Tensor h = z;
-        int n = encoder.Count;
-        for (int i = 0; i < n; i++)
-        {
-            h = Architecture.TiedWeights
-                ? nn.functional.linear(h, encoder[n - 1 - i].weight!.t(), tiedDecoderBiases[i])
-                : decoder[i].forward(h);
-            if (i < n - 1) h = Activate(h);
-        }
+        for (int i = 0; i < encoder.Count; i++) h = DecodeLayer(i, h);
         return h;
+    }
+
+    /// <summary>Encoder layer <paramref name="k"/> (from the input), with its activation unless it is the linear latent layer.</summary>
+    public Tensor EncodeLayer(int k, Tensor h)
+    {
+        h = encoder[k].forward(h);
+        return k < encoder.Count - 1 ? Activate(h) : h;
+    }
+
+    /// <summary>Decoder layer <paramref name="i"/> (from the latent), with its activation unless it gives the output logits.</summary>
+    public Tensor DecodeLayer(int i, Tensor h)
+    {
+        int n = encoder.Count;
+        h = Architecture.TiedWeights
+            ? nn.functional.linear(h, encoder[n - 1 - i].weight!.t(), tiedDecoderBiases[i])
+            : decoder[i].forward(h);
+        return i < n - 1 ? Activate(h) : h;
+    }
+
+    /// <summary>The parameters of encoder layer <paramref name="k"/> and its mirror decoder layer: what greedy pretraining of layer k trains.</summary>
+    public IEnumerable<Parameter> LayerParameters(int k)
+    {
+        int mirror = encoder.Count - 1 - k;
+        yield return EncoderWeight(k);
+        yield return EncoderBias(k);
+        if (DecoderWeight(mirror) is { } weight) yield return weight;
+        yield return DecoderBias(mirror);
     }
 
     public override Tensor forward(Tensor x) => DecodeLogits(Encode(x));

@@ -6,7 +6,7 @@ namespace MLNet.Autoencoders;
 /// </summary>
 /// <remarks>The defaults reproduce the reference 784-512-256-32 model: ReLU hidden layers, a linear latent,
 /// Adam with learning rate 1e-3, batches of 256 rows, 20 epochs.</remarks>
-public sealed class AutoencoderOptions
+public class AutoencoderOptions
 {
     /// <summary>The column that receives the latent vector (a known-size vector of Single of length <see cref="LatentDimension"/>).</summary>
     public string OutputColumnName { get; set; } = AutoencoderEstimator.Defaults.OutputColumnName;
@@ -71,6 +71,15 @@ public sealed class AutoencoderOptions
     /// <summary>Threads TorchSharp may use while training. Null (default): TorchSharp's own choice (all cores).
     /// Note that libtorch's thread count is process-wide.</summary>
     public int? NumberOfThreads { get; set; }
+
+    /// <summary>Greedy layer-wise pretraining before the end-to-end epochs. Default <see cref="Pretraining.None"/>.
+    /// With <see cref="Pretraining.GreedyLayerWise"/>, each layer is first trained for <see cref="PretrainingEpochsPerLayer"/>
+    /// epochs as a one-layer autoencoder of the previous layer's code (Hinton &amp; Salakhutdinov 2006; Bengio et al. 2007),
+    /// then <see cref="Epochs"/> epochs fine-tune the whole stack from those weights.</summary>
+    public Pretraining Pretraining { get; set; }
+
+    /// <summary>Epochs of pretraining for each layer when <see cref="Pretraining"/> is <see cref="Pretraining.GreedyLayerWise"/>. Default 5.</summary>
+    public int PretrainingEpochsPerLayer { get; set; } = AutoencoderEstimator.Defaults.PretrainingEpochsPerLayer;
 
     /// <summary>Called after every epoch with its report, on the training thread. Null (default): no callback.
     /// The same reports also go to <c>MLContext.Log</c>.</summary>

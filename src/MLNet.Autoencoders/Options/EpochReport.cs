@@ -4,9 +4,13 @@ namespace MLNet.Autoencoders;
 /// written to <c>MLContext.Log</c>, and kept in <see cref="AutoencoderTransformer.TrainingHistory"/>.</summary>
 public sealed class EpochReport
 {
+    /// <summary>The stage name of ordinary (end-to-end) training.</summary>
+    public const string TrainingStage = "training";
+
     /// <summary>Creates a report.</summary>
-    public EpochReport(int epoch, int totalEpochs, double trainLoss, double? validationLoss, TimeSpan elapsed, bool isBest)
+    public EpochReport(int epoch, int totalEpochs, double trainLoss, double? validationLoss, TimeSpan elapsed, bool isBest, string stage = TrainingStage)
     {
+        Stage = stage;
         Epoch = epoch;
         TotalEpochs = totalEpochs;
         TrainLoss = trainLoss;
@@ -15,10 +19,14 @@ public sealed class EpochReport
         IsBest = isBest;
     }
 
-    /// <summary>One-based epoch number.</summary>
+    /// <summary>What was trained: <see cref="TrainingStage"/> for the whole autoencoder (end to end, or fine-tuning after
+    /// pretraining), or "pretraining layer k" for greedy layer-wise pretraining of layer k (1-based).</summary>
+    public string Stage { get; }
+
+    /// <summary>One-based epoch number within its stage.</summary>
     public int Epoch { get; }
 
-    /// <summary>The number of epochs requested (training may stop earlier when early stopping is on).</summary>
+    /// <summary>The number of epochs requested for this stage (training may stop earlier when early stopping is on).</summary>
     public int TotalEpochs { get; }
 
     /// <summary>Mean training loss over the epoch's rows (per input value, as the loss option defines it).</summary>
@@ -36,7 +44,7 @@ public sealed class EpochReport
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"epoch {Epoch}/{TotalEpochs}: train loss {TrainLoss:G5}" +
+        (Stage == TrainingStage ? "" : Stage + ", ") + $"epoch {Epoch}/{TotalEpochs}: train loss {TrainLoss:G5}" +
         (ValidationLoss is double v ? $", validation loss {v:G5}" : "") +
         $", {Elapsed.TotalSeconds:F2} s" + (IsBest && ValidationLoss.HasValue ? " (best)" : "");
 }

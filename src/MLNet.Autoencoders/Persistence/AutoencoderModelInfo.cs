@@ -23,6 +23,10 @@ internal sealed record AutoencoderModelInfo
     public double WeightDecay { get; init; }
     public double ValidationFraction { get; init; }
     public int Seed { get; init; }
+    public Pretraining Pretraining { get; init; }
+    public int PretrainingEpochsPerLayer { get; init; }
+    /// <summary>How a denoising autoencoder corrupted its input while training; null for a plain autoencoder.</summary>
+    public string? Corruption { get; init; }
     public int TrainingRows { get; init; }
     public int BestEpoch { get; init; }
     public EpochRecord[] History { get; init; } = [];
@@ -43,4 +47,4 @@ internal sealed record AutoencoderModelInfo
 }
 
 /// <summary>One epoch of the training history, as saved.</summary>
-internal sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest);
+internal sealed record EpochRecord(int Epoch, int TotalEpochs, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest, string Stage);

@@ -6,57 +6,52 @@ using static TorchSharp.torch;
 
 namespace MLNet.Autoencoders.Training;
 
-/// <summary>Trains an <see cref="MlpAutoencoderNetwork"/> with Adam on rows held in one tensor.</summary>
+/// <summary>
+/// Trains an <see cref="MlpAutoencoderNetwork"/> with Adam on rows held in one tensor: optional greedy layer-wise
+/// pretraining, then end-to-end epochs with optional validation and early stopping. For a denoising autoencoder each
+/// batch is corrupted afresh and the loss compares the output with the clean batch.
+/// </summary>
 internal static class MlpTrainer
 {
     private const int EvaluationBatchSize = 1024;
 
     public static TrainingResult Train(FeatureMatrix data, MlpArchitecture architecture, TrainingSettings settings,
-        Action<EpochReport> report, Action checkAlive)
+        Corruption? corruption, Action<EpochReport> report, Action checkAlive)
     {
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
         var random = new Random(settings.Seed);
         var (trainRows, validationRows) = Split(data.Rows, settings.ValidationFraction, random);
 
-        using var generator = new Generator((ulong)(uint)settings.Seed);
-        using var network = new MlpAutoencoderNetwork(architecture, generator);
+        using var initGenerator = new Generator((ulong)(uint)settings.Seed);
+        // Noise has its own stream, so switching corruption on or off does not change the initial weights.
+        using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
+        using var network = new MlpAutoencoderNetwork(architecture, initGenerator);
         using var all = torch.tensor(data.Values.Length == data.Rows * data.Columns ? data.Values : data.Values.AsSpan(0, data.Rows * data.Columns).ToArray(),
             new long[] { data.Rows, data.Columns });
-        using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
+        using var trainIndex = torch.tensor(trainRows);
         using var validationIndex = validationRows.Length > 0 ? torch.tensor(validationRows) : null;
-
+        var (low, high) = data.Range();
         var history = new List<EpochReport>();
+
+        if (settings.Pretraining == Pretraining.GreedyLayerWise)
+            Pretrain(network, all, trainIndex, settings, corruption, noiseGenerator, low, high, random, r => { history.Add(r); report(r); }, checkAlive);
+
+        using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, epochsWithoutImprovement = 0;
         Dictionary<string, Tensor>? bestState = null;
-        long steps = 0;
         try
         {
             for (int epoch = 1; epoch <= settings.Epochs; epoch++)
             {
-                checkAlive();
                 var watch = Stopwatch.StartNew();
-                Shuffle(trainRows, random);
-                network.train();
-                double lossSum = 0;
-                for (int start = 0; start < trainRows.Length; start += settings.BatchSize)
+                double trainLoss = RunEpoch(all, trainRows, settings.BatchSize, random, optimizer, checkAlive, batch =>
                 {
-                    checkAlive();
-                    using var scope = torch.NewDisposeScope();
-                    int count = Math.Min(settings.BatchSize, trainRows.Length - start);
-                    var batch = all.index_select(0, torch.tensor(trainRows.AsSpan(start, count).ToArray()));
-                    var loss = Loss(network.forward(batch), batch, settings.Loss, architecture.OutputActivation);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>() * count;
-                    if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
-                }
-                double trainLoss = lossSum / trainRows.Length;
+                    var input = corruption?.Apply(batch, noiseGenerator, low, high) ?? batch;
+                    return Loss(network.forward(input), batch, settings.Loss, architecture.OutputActivation);
+                });
                 watch.Stop();
-                if (!double.IsFinite(trainLoss))
-                    throw new InvalidOperationException(
-                        $"Training diverged in epoch {epoch}: the training loss became {trainLoss}. Lower the learning rate (now {settings.LearningRate}) or normalize the input.");
+                CheckFinite(trainLoss, epoch, "", settings);
 
                 double? validationLoss = validationIndex is null ? null : Evaluate(network, all, validationIndex, settings.Loss, architecture.OutputActivation);
                 double monitored = validationLoss ?? trainLoss;
@@ -87,6 +82,97 @@ internal static class MlpTrainer
         }
     }
 
+    /// <summary>
+    /// Greedy layer-wise pretraining: layer k learns, as a one-layer autoencoder, to rebuild its own input — the data for
+    /// k = 0, else the code of the (frozen) layers below, computed once. The first layer rebuilds the input through the
+    /// output activation and loss; deeper layers rebuild a hidden code with MSE. The weights stay in the network, so
+    /// fine-tuning starts from them.
+    /// </summary>
+    private static void Pretrain(MlpAutoencoderNetwork network, Tensor all, Tensor trainIndex, TrainingSettings settings,
+        Corruption? corruption, Generator noiseGenerator, float low, float high, Random random, Action<EpochReport> report, Action checkAlive)
+    {
+        var arch = network.Architecture;
+        int n = arch.LayerCount;
+        var input = all.index_select(0, trainIndex);
+        var rowOrder = Enumerable.Range(0, (int)input.shape[0]).Select(i => (long)i).ToArray();
+        try
+        {
+            for (int k = 0; k < n; k++)
+            {
+                string stage = $"pretraining layer {k + 1}";
+                int layer = k, mirror = n - 1 - k;
+                float layerLow = low, layerHigh = high;
+                if (k > 0) { layerLow = input.min().item<float>(); layerHigh = input.max().item<float>(); }
+                using var optimizer = optim.Adam(network.LayerParameters(k), settings.LearningRate, weight_decay: settings.WeightDecay);
+                network.train();
+                for (int epoch = 1; epoch <= settings.PretrainingEpochsPerLayer; epoch++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    double loss = RunEpoch(input, rowOrder, settings.BatchSize, random, optimizer, checkAlive, batch =>
+                    {
+                        // Clipping bounds are for the data; hidden codes are corrupted without them.
+                        var corrupted = corruption?.Apply(batch, noiseGenerator, layerLow, layerHigh, clip: layer == 0) ?? batch;
+                        var output = network.DecodeLayer(mirror, network.EncodeLayer(layer, corrupted));
+                        return layer == 0 ? Loss(output, batch, settings.Loss, arch.OutputActivation) : nn.functional.mse_loss(output, batch);
+                    });
+                    watch.Stop();
+                    CheckFinite(loss, epoch, stage + " ", settings);
+                    report(new EpochReport(epoch, settings.PretrainingEpochsPerLayer, loss, null, watch.Elapsed, isBest: false, stage));
+                }
+                if (k == n - 1) break;
+                var next = EncodeAll(network, k, input);
+                input.Dispose();
+                input = next;
+            }
+        }
+        finally
+        {
+            input.Dispose();
+        }
+    }
+
+    private static Tensor EncodeAll(MlpAutoencoderNetwork network, int layer, Tensor input)
+    {
+        network.eval();
+        using var noGrad = torch.no_grad();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < input.shape[0]; start += EvaluationBatchSize)
+            parts.Add(network.EncodeLayer(layer, input.narrow(0, start, Math.Min(EvaluationBatchSize, input.shape[0] - start))));
+        var result = torch.cat(parts, 0);
+        foreach (var part in parts) part.Dispose();
+        network.train();
+        return result;
+    }
+
+    /// <summary>One pass over <paramref name="rows"/> of <paramref name="data"/> in shuffled batches; returns the mean loss per row.</summary>
+    private static double RunEpoch(Tensor data, long[] rows, int batchSize, Random random, optim.Optimizer optimizer, Action checkAlive, Func<Tensor, Tensor> batchLoss)
+    {
+        Shuffle(rows, random);
+        double lossSum = 0;
+        int steps = 0;
+        for (int start = 0; start < rows.Length; start += batchSize)
+        {
+            checkAlive();
+            using var scope = torch.NewDisposeScope();
+            int count = Math.Min(batchSize, rows.Length - start);
+            var batch = data.index_select(0, torch.tensor(rows.AsSpan(start, count).ToArray()));
+            var loss = batchLoss(batch);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            lossSum += loss.item<float>() * count;
+            if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
+        }
+        return lossSum / rows.Length;
+    }
+
+    private static void CheckFinite(double loss, int epoch, string stage, TrainingSettings settings)
+    {
+        if (!double.IsFinite(loss))
+            throw new InvalidOperationException(
+                $"Training diverged in {stage}epoch {epoch}: the training loss became {loss}. Lower the learning rate (now {settings.LearningRate}) or normalize the input.");
+    }
+
     /// <summary>Mean loss per input value: MSE on the output, or binary cross-entropy computed from the logits
     /// (numerically stable, and equal to BCE on the sigmoid output).</summary>
     internal static Tensor Loss(Tensor logits, Tensor target, ReconstructionLoss loss, OutputActivation output) => loss switch
@@ -98,17 +184,24 @@ internal static class MlpTrainer
     private static double Evaluate(MlpAutoencoderNetwork network, Tensor all, Tensor rows, ReconstructionLoss lossKind, OutputActivation output)
     {
         network.eval();
-        using var noGrad = torch.no_grad();
-        double sum = 0;
-        long n = rows.shape[0];
-        for (long start = 0; start < n; start += EvaluationBatchSize)
+        try
         {
-            using var scope = torch.NewDisposeScope();
-            long count = Math.Min(EvaluationBatchSize, n - start);
-            var batch = all.index_select(0, rows.narrow(0, start, count));
-            sum += Loss(network.forward(batch), batch, lossKind, output).item<float>() * count;
+            using var noGrad = torch.no_grad();
+            double sum = 0;
+            long n = rows.shape[0];
+            for (long start = 0; start < n; start += EvaluationBatchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                long count = Math.Min(EvaluationBatchSize, n - start);
+                var batch = all.index_select(0, rows.narrow(0, start, count));
+                sum += Loss(network.forward(batch), batch, lossKind, output).item<float>() * count;
+            }
+            return sum / n;
         }
-        return sum / n;
+        finally
+        {
+            network.train();
+        }
     }
 
     private static Dictionary<string, Tensor> Snapshot(MlpAutoencoderNetwork network, Dictionary<string, Tensor>? previous)

@@ -10,4 +10,6 @@ internal sealed record TrainingSettings(
     int EarlyStoppingPatience,
     int Seed,
     int? NumberOfThreads,
-    ReconstructionLoss Loss);
+    ReconstructionLoss Loss,
+    Pretraining Pretraining,
+    int PretrainingEpochsPerLayer);

@@ -37,7 +37,7 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
         var batched = MlpOnnxModel.Build(weights, info, OnnxTensorNames.Internal, batched: true);
         scorer = new OnnxBatchScorer(MlpOnnxModel.ToBytes(batched), InputSize, LatentDimension);
         TrainingHistory = info.History
-            .Select(h => new EpochReport(h.Epoch, info.Epochs, h.TrainLoss, h.ValidationLoss, TimeSpan.FromSeconds(h.Seconds), h.IsBest))
+            .Select(h => new EpochReport(h.Epoch, h.TotalEpochs, h.TrainLoss, h.ValidationLoss, TimeSpan.FromSeconds(h.Seconds), h.IsBest, h.Stage))
             .ToArray();
     }
 
@@ -69,10 +69,11 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     /// <summary>Whether the decoder uses the transposed encoder weights.</summary>
     public bool TiedWeights => Info.TiedWeights;
 
-    /// <summary>Per-epoch training and validation loss, in the order the epochs ran.</summary>
+    /// <summary>Per-epoch training and validation loss, in the order the epochs ran: pretraining stages first (when
+    /// greedy pretraining was on), then the end-to-end epochs (<see cref="EpochReport.Stage"/> tells them apart).</summary>
     public IReadOnlyList<EpochReport> TrainingHistory { get; }
 
-    /// <summary>The epoch whose weights the model holds (the best validation epoch under early stopping, else the last).</summary>
+    /// <summary>The end-to-end epoch whose weights the model holds (the best validation epoch under early stopping, else the last).</summary>
     public int BestEpoch => Info.BestEpoch;
 
     /// <inheritdoc />
