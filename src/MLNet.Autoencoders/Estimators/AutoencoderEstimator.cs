@@ -121,6 +121,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             Pretraining = o.Pretraining,
             PretrainingEpochsPerLayer = o.PretrainingEpochsPerLayer,
             EpochCallback = o.EpochCallback,
+            CancellationToken = o.CancellationToken,
         };
     }
 
@@ -138,7 +139,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
                 $"LatentDimension is {options.LatentDimension}, but column '{InputColumnName}' has only {inputSize} features: the latent must be smaller than the input.");
 
         using var channel = host.Start("Autoencoder training");
-        var data = FeatureColumn.Read(input, InputColumnName, inputSize);
+        var data = FeatureColumn.Read(input, InputColumnName, inputSize, CheckAlive);
         var (min, max) = data.Range();
         bool unitRange = min >= 0 && max <= 1;
         if (options.Loss == ReconstructionLoss.BinaryCrossEntropy && !unitRange)
@@ -163,7 +164,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         {
             channel.Info(MessageSensitivity.None, report.ToString());
             options.EpochCallback?.Invoke(report);
-        }, checkAlive: () => { });
+        }, CheckAlive);
 
         var info = new AutoencoderModelInfo
         {
@@ -191,6 +192,13 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             History = result.History.Select(h => new EpochRecord(h.Epoch, h.TotalEpochs, h.TrainLoss, h.ValidationLoss, h.Elapsed.TotalSeconds, h.IsBest, h.Stage)).ToArray(),
         };
         return new AutoencoderTransformer(transforms, info, result.Weights);
+    }
+
+    // Checked between batches: ML.NET 5.0.1 offers no public way to cancel a Fit, so the options carry a token.
+    private void CheckAlive()
+    {
+        if (options.CancellationToken.IsCancellationRequested)
+            throw new OperationCanceledException("Autoencoder training was canceled.", options.CancellationToken);
     }
 
     /// <summary>The schema after fitting: the input's columns plus the latent (and the optional columns).</summary>

@@ -84,4 +84,8 @@ public class AutoencoderOptions
     /// <summary>Called after every epoch with its report, on the training thread. Null (default): no callback.
     /// The same reports also go to <c>MLContext.Log</c>.</summary>
     public Action<EpochReport>? EpochCallback { get; set; }
+
+    /// <summary>Cancels training: <c>Fit</c> checks it between batches and throws <see cref="OperationCanceledException"/>
+    /// (within one batch's time). Default: none.</summary>
+    public CancellationToken CancellationToken { get; set; }
 }

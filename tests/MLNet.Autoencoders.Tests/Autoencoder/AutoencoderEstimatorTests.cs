@@ -223,3 +223,24 @@ public class AutoencoderEstimatorTests
         transformer.Dispose();
     }
 }
+
+public class CancellationTests
+{
+    [Fact]
+    public void Cancellation_stops_a_long_fit_quickly()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var ml = new MLContext(seed: 1);
+        var data = SyntheticData.Load(ml, 2000);
+        var canceledAt = new System.Diagnostics.Stopwatch();
+        var estimator = ml.Transforms.Autoencoder(Small.Options(o =>
+        {
+            o.Epochs = 100_000;
+            o.BatchSize = 8;
+            o.CancellationToken = cancellation.Token;
+            o.EpochCallback = r => { if (r.Epoch == 2) { canceledAt.Start(); cancellation.Cancel(); } };
+        }));
+        Assert.Throws<OperationCanceledException>(() => estimator.Fit(data));
+        Assert.True(canceledAt.Elapsed < TimeSpan.FromSeconds(2), $"stopped {canceledAt.Elapsed} after the cancel");
+    }
+}
