@@ -11,29 +11,11 @@ using MLNet.Autoencoders.Data;
 using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Samples;
 
-string? dataDir = Arg("--data");
-var corruption = Enum.Parse<CorruptionKind>(Arg("--corruption") ?? "gaussian", ignoreCase: true);
-int epochs = int.Parse(Arg("--epochs") ?? "40"), batchSize = int.Parse(Arg("--batch-size") ?? "64");
-int? rows = Arg("--rows") is string r ? int.Parse(r) : null;
-string output = Path.GetFullPath(Arg("--output") ?? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "output"));
-Directory.CreateDirectory(output);
-
+var arguments = new SampleArguments(args, "Denoising");
+var corruption = Enum.Parse<CorruptionKind>(arguments.Get("--corruption") ?? "gaussian", ignoreCase: true);
 var mlContext = new MLContext(seed: 1);
-FashionMnistData trainArrays, testArrays;
-if (dataDir is null)
-{
-    // The embedded 10k set: the first 80% trains, the rest is held out.
-    var all = FashionMnist.LoadEmbeddedArrays(rows);
-    int trainCount = all.Count * 4 / 5;
-    trainArrays = Slice(all, 0, trainCount);
-    testArrays = Slice(all, trainCount, all.Count - trainCount);
-}
-else
-{
-    trainArrays = FashionMnist.LoadDirectoryArrays(dataDir, train: true, rows);
-    testArrays = FashionMnist.LoadDirectoryArrays(dataDir, train: false, rows);
-}
-Console.WriteLine($"Fashion-MNIST: {trainArrays.Count} training images, {testArrays.Count} held-out images; corruption: {corruption}.");
+var (trainArrays, testArrays) = SampleData.Load(arguments);
+Console.WriteLine(SampleData.Describe(arguments, trainArrays, testArrays) + $" Corruption: {corruption}.");
 
 // The same corruption as training, applied once (seeded) to the held-out images.
 var noisyTest = Corrupt(testArrays, corruption, new Random(1234));
@@ -43,8 +25,8 @@ void Configure(AutoencoderOptions o)
     o.OutputColumnName = "Latent";
     o.InputColumnName = "Features";
     o.ReconstructionColumnName = "Denoised";
-    o.Epochs = epochs;
-    o.BatchSize = batchSize;
+    o.Epochs = arguments.Epochs;
+    o.BatchSize = arguments.BatchSize;
 }
 var denoisingOptions = new DenoisingAutoencoderOptions
 {
@@ -53,10 +35,10 @@ var denoisingOptions = new DenoisingAutoencoderOptions
     CorruptionFraction = 0.3,
     ClipMinimum = 0,
     ClipMaximum = 1,
-    EpochCallback = report => Console.WriteLine($"  denoising {report}"),
+    EpochCallback = Progress.For("denoising"),
 };
 Configure(denoisingOptions);
-var plainOptions = new AutoencoderOptions { EpochCallback = report => Console.WriteLine($"  plain {report}") };
+var plainOptions = new AutoencoderOptions { EpochCallback = Progress.For("plain") };
 Configure(plainOptions);
 
 var train = FashionMnist.ToDataView(mlContext, trainArrays);
@@ -77,7 +59,7 @@ Console.WriteLine("(PyTorch, same MLP on the full 60k set, 20 epochs: Gaussian 0
 
 // One example of each class.
 var examples = Enumerable.Range(0, 10).Select(c => Array.IndexOf(testArrays.Labels, (byte)c)).Where(i => i >= 0).ToArray();
-string png = Path.Combine(output, "denoising.png");
+string png = Path.Combine(arguments.OutputDirectory, "denoising.png");
 ImageGrid.Save(png,
 [
     examples.Select(i => testArrays.GetFeatures(i).ToArray()).ToArray(),
@@ -87,15 +69,6 @@ ImageGrid.Save(png,
 ], FashionMnist.ImageSide);
 Console.WriteLine($"Wrote {png} (rows: clean, noisy, plain autoencoder, denoising autoencoder; one column per class).");
 return 0;
-
-string? Arg(string name)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
-
-static FashionMnistData Slice(FashionMnistData data, int start, int count) =>
-    new(data.Features.AsSpan(start * FashionMnist.FeatureCount, count * FashionMnist.FeatureCount).ToArray(), data.Labels.AsSpan(start, count).ToArray());
 
 static float[][] Rows(FashionMnistData data) => Enumerable.Range(0, data.Count).Select(i => data.GetFeatures(i).ToArray()).ToArray();
 

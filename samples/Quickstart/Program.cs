@@ -11,6 +11,7 @@ using Microsoft.ML.Data;
 using MLNet.Autoencoders;
 using MLNet.Autoencoders.Data;
 using MLNet.Autoencoders.Evaluation;
+using MLNet.Autoencoders.Samples;
 
 const int Rank = 32;
 var arguments = QuickstartArguments.Parse(args);
@@ -101,21 +102,10 @@ Console.WriteLine($"Check it without MLNet.Autoencoders: dotnet run --project sa
 autoencoder.Dispose();
 return 0;
 
-// Like scikit-learn's KMeans(n_init=10): ten k-means runs from different seeds, keeping the one with the smallest
-// within-cluster distance, so one unlucky start does not decide the comparison.
 (double Accuracy, double Nmi, ITransformer Model) Cluster(IDataView data, string column)
 {
-    ITransformer? best = null;
-    double bestDistance = double.PositiveInfinity;
-    for (int start = 0; start < 10; start++)
-    {
-        var context = new MLContext(seed: start);
-        var model = context.Clustering.Trainers.KMeans(column, numberOfClusters: 10).Fit(data);
-        double distance = context.Clustering.Evaluate(model.Transform(data), featureColumnName: column).AverageDistance;
-        if (distance < bestDistance) (best, bestDistance) = (model, distance);
-    }
-    var predicted = best!.Transform(data).GetColumn<uint>("PredictedLabel").Select(l => (int)l).ToArray();
-    return (ClusteringAgreement.Accuracy(labels, predicted), ClusteringAgreement.NormalizedMutualInformation(labels, predicted), best);
+    var result = Clustering.BestOfTen(data, column, labels);
+    return (result.Accuracy, result.Nmi, result.Model);
 }
 
 static long Count(IDataView data) => data.GetRowCount() ?? data.GetColumn<float>("Label").LongCount();

@@ -1,0 +1,59 @@
+// Clustering: k-means (k = 10, best of ten starts) on raw pixels, PCA-32, an autoencoder's 32-d latent, a denoising
+// autoencoder's, and the d-500-500-2000-10 deep-clustering autoencoder's 10-d code; accuracy (Hungarian matching),
+// NMI and ARI against the true classes of the held-out images, with the time each took.
+//
+//   dotnet run --project samples/Clustering      (options: --data DIR, --epochs N, --batch-size N, --rows N)
+using System.Diagnostics;
+using Microsoft.ML;
+using MLNet.Autoencoders;
+using MLNet.Autoencoders.Data;
+using MLNet.Autoencoders.Evaluation;
+using MLNet.Autoencoders.Samples;
+
+var arguments = new SampleArguments(args, "Clustering");
+var mlContext = new MLContext(seed: 1);
+var (trainArrays, testArrays) = SampleData.Load(arguments);
+Console.WriteLine(SampleData.Describe(arguments, trainArrays, testArrays));
+var train = FashionMnist.ToDataView(mlContext, trainArrays);
+var test = FashionMnist.ToDataView(mlContext, testArrays);
+int[] labels = testArrays.Labels.Select(l => (int)l).ToArray();
+
+var rows = new List<(string Name, Clustering.Result Result, TimeSpan Time)>();
+void Measure(string name, Func<IDataView> features, string column)
+{
+    var watch = Stopwatch.StartNew();
+    var view = mlContext.Data.Cache(features());
+    var result = Clustering.BestOfTen(view, column, labels);
+    rows.Add((name, result, watch.Elapsed));
+    Console.WriteLine($"  {name}: accuracy {result.Accuracy:F3}, NMI {result.Nmi:F3} ({watch.Elapsed.TotalSeconds:F1} s)");
+}
+
+AutoencoderTransformer Train(AutoencoderOptions options, string name, int? epochs = null)
+{
+    options.OutputColumnName = "Latent";
+    options.InputColumnName = "Features";
+    options.Epochs = epochs ?? arguments.Epochs;
+    options.BatchSize = arguments.BatchSize;
+    options.EpochCallback = Progress.For(name);
+    return options is DenoisingAutoencoderOptions denoising
+        ? mlContext.Transforms.DenoisingAutoencoder(denoising).Fit(train)
+        : mlContext.Transforms.Autoencoder(options).Fit(train);
+}
+
+Measure("raw pixels (784)", () => test, "Features");
+Measure("PCA-32", () => PcaReconstruction.Fit(mlContext, train, "Features", 32, seed: 1).Transformer.Transform(test), "Pca");
+Measure("autoencoder-32", () => Train(new AutoencoderOptions { LatentDimension = 32 }, "autoencoder-32").Transform(test), "Latent");
+Measure("denoising-32", () => Train(new DenoisingAutoencoderOptions { LatentDimension = 32, ClipMinimum = 0, ClipMaximum = 1 }, "denoising-32").Transform(test), "Latent");
+// The preset is three times the size of the others: half the epochs keep the sample to a few minutes.
+Measure("deep-clustering preset (d-500-500-2000-10)", () => Train(AutoencoderPresets.DeepClustering("Latent", "Features"), "d-500-500-2000-10", Math.Max(1, arguments.Epochs / 2)).Transform(test), "Latent");
+
+Console.WriteLine();
+Console.WriteLine($"k-means on {testArrays.Count} held-out images (features learned on {trainArrays.Count} training images without labels):");
+Console.WriteLine("| features | accuracy | NMI | ARI | time (features + k-means) |");
+Console.WriteLine("|---|---|---|---|---|");
+foreach (var (name, result, time) in rows)
+    Console.WriteLine($"| {name} | {result.Accuracy:F3} | {result.Nmi:F3} | {result.Ari:F3} | {time.TotalSeconds:F1} s |");
+Console.WriteLine();
+Console.WriteLine("Published on Fashion-MNIST (70k): k-means on raw pixels 0.47 / 0.51 NMI; d-500-500-2000-10 autoencoder + k-means 0.61 / 0.64");
+Console.WriteLine("(DEC-keras results); DEC 0.62 / 0.65; N2D (autoencoder + UMAP + GMM) 0.67 / 0.68. PyTorch on this project's machines:");
+Console.WriteLine("raw 0.483 / 0.515, PCA-32 0.487 / 0.514, autoencoder-32 0.512 / 0.546 (10k test set).");
