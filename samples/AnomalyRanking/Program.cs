@@ -17,7 +17,7 @@ var mlContext = new MLContext(seed: 1);
 var (trainArrays, testArrays) = SampleData.Load(arguments);
 Console.WriteLine(SampleData.Describe(arguments, trainArrays, testArrays));
 var normalRows = Enumerable.Range(0, trainArrays.Count).Where(i => trainArrays.Labels[i] != anomalyClass).ToArray();
-var train = FashionMnist.ToDataView(mlContext, SampleData.Select(trainArrays, normalRows));
+var train = FashionMnist.ToDataView(mlContext, trainArrays.Select(normalRows));
 var test = FashionMnist.ToDataView(mlContext, testArrays);
 var isAnomaly = testArrays.Labels.Select(l => l == anomalyClass).ToArray();
 Console.WriteLine($"Training on the {normalRows.Length} images of the nine other classes; '{FashionMnist.ClassNames[anomalyClass]}' is the anomaly ({isAnomaly.Count(a => a)} of {testArrays.Count} test images).");

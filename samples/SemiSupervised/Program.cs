@@ -21,7 +21,7 @@ var random = new Random(0);
 var labelledRows = Enumerable.Range(0, trainArrays.Count).OrderBy(_ => random.Next())
     .GroupBy(i => trainArrays.Labels[i]).SelectMany(g => g.Take(perClass)).Order().ToArray();
 var unlabelled = FashionMnist.ToDataView(mlContext, trainArrays);
-var labelled = FashionMnist.ToDataView(mlContext, SampleData.Select(trainArrays, labelledRows));
+var labelled = FashionMnist.ToDataView(mlContext, trainArrays.Select(labelledRows));
 var test = FashionMnist.ToDataView(mlContext, testArrays);
 Console.WriteLine($"{labelledRows.Length} labelled training images ({perClass} per class); all {trainArrays.Count} train the encoders.");
 

@@ -48,4 +48,28 @@ public sealed class FashionMnistData
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         return Features.AsSpan(index * FashionMnist.FeatureCount, FashionMnist.FeatureCount);
     }
+
+    /// <summary>A copy of <paramref name="count"/> images from <paramref name="start"/> on (for train / held-out splits).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range does not lie within the images.</exception>
+    public FashionMnistData Slice(int start, int count)
+    {
+        if (start < 0 || count < 0 || start > Count - count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Images {start}..{start + count - 1} are not within the {Count} images.");
+        return new FashionMnistData(Features.AsSpan(start * FashionMnist.FeatureCount, count * FashionMnist.FeatureCount).ToArray(), Labels.AsSpan(start, count).ToArray());
+    }
+
+    /// <summary>A copy of the images at <paramref name="indices"/>, in that order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is not that of an image.</exception>
+    public FashionMnistData Select(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var features = new float[indices.Count * FashionMnist.FeatureCount];
+        var labels = new byte[indices.Count];
+        for (int k = 0; k < indices.Count; k++)
+        {
+            GetFeatures(indices[k]).CopyTo(features.AsSpan(k * FashionMnist.FeatureCount, FashionMnist.FeatureCount));
+            labels[k] = Labels[indices[k]];
+        }
+        return new FashionMnistData(features, labels);
+    }
 }

@@ -14,8 +14,8 @@ public class FashionMnistQualityTests
     {
         var ml = new MLContext(seed: 1);
         var all = FashionMnist.LoadEmbeddedArrays(maxRows: 2500);
-        var train = FashionMnist.ToDataView(ml, Slice(all, 0, 2000));
-        var heldOut = FashionMnist.ToDataView(ml, Slice(all, 2000, 500));
+        var train = FashionMnist.ToDataView(ml, all.Slice(0, 2000));
+        var heldOut = FashionMnist.ToDataView(ml, all.Slice(2000, 500));
 
         using var autoencoder = ml.Transforms.Autoencoder(new AutoencoderOptions
         {
@@ -36,6 +36,4 @@ public class FashionMnistQualityTests
         Assert.True(aeMse < pcaMse, $"autoencoder {aeMse:F5} vs PCA {pcaMse:F5}");
     }
 
-    private static FashionMnistData Slice(FashionMnistData data, int start, int count) =>
-        new(data.Features.AsSpan(start * FashionMnist.FeatureCount, count * FashionMnist.FeatureCount).ToArray(), data.Labels.AsSpan(start, count).ToArray());
 }

@@ -107,9 +107,9 @@ public class DenoisingAutoencoderTests
     {
         var ml = new MLContext(seed: 1);
         var all = FashionMnist.LoadEmbeddedArrays(maxRows: 2300);
-        var train = FashionMnist.ToDataView(ml, Slice(all, 0, 2000));
-        var clean = Slice(all, 2000, 300);
-        var noisy = Slice(all, 2000, 300);
+        var train = FashionMnist.ToDataView(ml, all.Slice(0, 2000));
+        var clean = all.Slice(2000, 300);
+        var noisy = all.Slice(2000, 300);
         var random = new Random(5);
         for (int i = 0; i < noisy.Features.Length; i++)
             noisy.Features[i] = Math.Clamp(noisy.Features[i] + 0.5f * (float)Gaussian(random), 0, 1);
@@ -141,8 +141,6 @@ public class DenoisingAutoencoderTests
         Assert.True(denoisingPsnr > plainPsnr + 0.5, $"denoising {denoisingPsnr:F2} dB vs plain {plainPsnr:F2} dB");
     }
 
-    internal static FashionMnistData Slice(FashionMnistData data, int start, int count) =>
-        new(data.Features.AsSpan(start * FashionMnist.FeatureCount, count * FashionMnist.FeatureCount).ToArray(), data.Labels.AsSpan(start, count).ToArray());
 
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

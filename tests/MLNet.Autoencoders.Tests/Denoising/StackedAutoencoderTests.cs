@@ -88,7 +88,7 @@ public class StackedAutoencoderTests
     {
         var ml = new MLContext(seed: 1);
         var all = FashionMnist.LoadEmbeddedArrays(maxRows: 3000);
-        var unlabelled = FashionMnist.ToDataView(ml, DenoisingAutoencoderTests.Slice(all, 0, 2500));
+        var unlabelled = FashionMnist.ToDataView(ml, all.Slice(0, 2500));
         using var encoder = ml.Transforms.Autoencoder(new AutoencoderOptions
         {
             OutputColumnName = "Latent", InputColumnName = "Features", HiddenLayerSizes = [128], LatentDimension = 32,
@@ -97,12 +97,11 @@ public class StackedAutoencoderTests
 
         // 20 labelled rows per class from the training rows; accuracy on 500 held-out rows.
         var labelledRows = Enumerable.Range(0, 2500).GroupBy(i => all.Labels[i]).SelectMany(g => g.Take(20)).Order().ToArray();
-        var labelled = FashionMnist.ToDataView(ml, new FashionMnistData(
-            labelledRows.SelectMany(i => all.Features.AsSpan(i * 784, 784).ToArray()).ToArray(), labelledRows.Select(i => all.Labels[i]).ToArray()));
+        var labelled = FashionMnist.ToDataView(ml, all.Select(labelledRows));
         var classifier = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Latent"))
             .Fit(encoder.Transform(labelled));
-        var heldOut = encoder.Transform(FashionMnist.ToDataView(ml, DenoisingAutoencoderTests.Slice(all, 2500, 500)));
+        var heldOut = encoder.Transform(FashionMnist.ToDataView(ml, all.Slice(2500, 500)));
         var metrics = ml.MulticlassClassification.Evaluate(classifier.Transform(heldOut));
         Assert.Equal(200, labelledRows.Length);
         Assert.True(metrics.MicroAccuracy > 0.6, $"accuracy {metrics.MicroAccuracy:F3}");
