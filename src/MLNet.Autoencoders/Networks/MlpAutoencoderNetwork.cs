@@ -130,7 +130,9 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
 
     private static float[] ToArray(Tensor t)
     {
-        using var cpu = t.detach().contiguous();
-        return cpu.data<float>().ToArray();
+        // Both steps make a tensor of their own; dispose each, or every export leaves a live tensor per parameter.
+        using var detached = t.detach();
+        using var contiguous = detached.contiguous();
+        return contiguous.data<float>().ToArray();
     }
 }

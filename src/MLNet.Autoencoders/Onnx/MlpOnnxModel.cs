@@ -102,7 +102,12 @@ internal static class MlpOnnxModel
         var arch = info.Architecture;
         int n = arch.LayerCount;
         int[] sizes = arch.LayerSizes;
-        var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
+        if (model.Graph is null)
+            throw new InvalidDataException("The autoencoder model has no graph.");
+        var initializers = new Dictionary<string, TensorProto>();
+        foreach (var tensor in model.Graph.Initializer)
+            if (!initializers.TryAdd(tensor.Name, tensor))
+                throw new InvalidDataException($"The autoencoder model has two initializers named '{tensor.Name}'.");
         float[] Get(string name, long expected)
         {
             if (!initializers.TryGetValue(name, out var tensor))
@@ -125,6 +130,9 @@ internal static class MlpOnnxModel
         return (info, weights);
     }
 
+    /// <summary>Longer than any epoch, short enough for <see cref="TimeSpan.FromSeconds(double)"/>.</summary>
+    private static readonly double MaxEpochSeconds = TimeSpan.MaxValue.TotalSeconds / 2;
+
     /// <summary>Reads and checks the format version and the JSON description.</summary>
     public static AutoencoderModelInfo ReadInfo(ModelProto model)
     {
@@ -142,6 +150,12 @@ internal static class MlpOnnxModel
             var info = AutoencoderModelInfo.FromJson(json);
             if (info.LayerSizes is not { Length: >= 2 } || info.LayerSizes.Any(s => s <= 0))
                 throw new InvalidDataException("The autoencoder model's layer sizes are missing or not positive.");
+            if (string.IsNullOrEmpty(info.InputColumn) || string.IsNullOrEmpty(info.LatentColumn))
+                throw new InvalidDataException("The autoencoder model's description lacks its column names.");
+            if (!Enum.IsDefined(info.Activation) || info.OutputActivation is not (OutputActivation.Identity or OutputActivation.Sigmoid))
+                throw new InvalidDataException($"The autoencoder model's activations ({info.Activation}, output {info.OutputActivation}) are unknown.");
+            if (info.History is null || info.History.Any(h => h is null || h.Stage is null || !(h.Seconds >= 0 && h.Seconds < MaxEpochSeconds)))
+                throw new InvalidDataException("The autoencoder model's training history is damaged.");
             return info;
         }
         catch (System.Text.Json.JsonException e)

@@ -93,7 +93,14 @@ internal sealed class OnnxGraphBuilder
     {
         if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
             throw new InvalidDataException($"ONNX initializer '{tensor.Name}' is not a float tensor.");
-        long count = tensor.Dims.Aggregate(1L, (a, b) => checked(a * b));
+        // Dimensions come from the file: refuse negative ones and products past any real tensor before trusting them.
+        long count = 1;
+        foreach (long dim in tensor.Dims)
+        {
+            if (dim < 0 || (dim > 0 && count > int.MaxValue / dim))
+                throw new InvalidDataException($"ONNX initializer '{tensor.Name}' has an impossible shape [{string.Join(", ", tensor.Dims)}].");
+            count *= dim;
+        }
         float[] values;
         if (!tensor.RawData.IsEmpty)
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using Google.Protobuf;
 using MLNet.Autoencoders.Onnx;
@@ -12,6 +13,9 @@ namespace MLNet.Autoencoders.Persistence;
 internal static class ModelZip
 {
     private const string OnnxEntryName = "OnnxModel";
+
+    /// <summary>The most the reader allocates up front for an ONNX entry; larger models grow the buffer as they are read.</summary>
+    private const int InitialBufferBytes = 1 << 20;
 
     public static ModelProto FindAutoencoder(Stream zipStream, string? latentColumn)
     {
@@ -40,18 +44,30 @@ internal static class ModelZip
 
     private static ModelProto? TryReadOnnxEntry(ZipArchiveEntry entry)
     {
-        // A corrupt entry could claim any size: check the declared length against the entry before allocating.
-        if (entry.Length < 4 || entry.Length > int.MaxValue)
+        // A corrupt header can claim any size, so nothing is allocated from it: the length prefix must agree with the
+        // declared size, and the bytes go into a buffer that grows only as the entry really delivers them.
+        if (entry.Length < 4 || entry.Length - 4 > int.MaxValue)
             throw new InvalidDataException($"Entry '{entry.FullName}' has an impossible size ({entry.Length} bytes).");
-        var bytes = new byte[entry.Length];
-        using (var stream = entry.Open())
-            stream.ReadExactly(bytes);
-        int length = BitConverter.ToInt32(bytes, 0);
-        if (length != bytes.Length - 4)
-            throw new InvalidDataException($"Entry '{entry.FullName}' declares {length} bytes of ONNX but holds {bytes.Length - 4}.");
+        using var stream = entry.Open();
+        Span<byte> prefix = stackalloc byte[4];
+        stream.ReadExactly(prefix);
+        int length = BinaryPrimitives.ReadInt32LittleEndian(prefix);
+        if (length != entry.Length - 4)
+            throw new InvalidDataException($"Entry '{entry.FullName}' declares {length} bytes of ONNX but holds {entry.Length - 4}.");
+        using var onnx = new MemoryStream(Math.Min(length, InitialBufferBytes));
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (onnx.Length + read > length)
+                throw new InvalidDataException($"Entry '{entry.FullName}' holds more than the {length} bytes of ONNX it declares.");
+            onnx.Write(chunk, 0, read);
+        }
+        if (onnx.Length != length)
+            throw new InvalidDataException($"Entry '{entry.FullName}' declares {length} bytes of ONNX but holds {onnx.Length}.");
         try
         {
-            return ModelProto.Parser.ParseFrom(bytes, 4, length);
+            return ModelProto.Parser.ParseFrom(onnx.GetBuffer(), 0, length);
         }
         catch (InvalidProtocolBufferException e)
         {

@@ -102,7 +102,12 @@ internal static class MlpTrainer
                 string stage = $"pretraining layer {k + 1}";
                 int layer = k, mirror = n - 1 - k;
                 float layerLow = low, layerHigh = high;
-                if (k > 0) { layerLow = input.min().item<float>(); layerHigh = input.max().item<float>(); }
+                if (k > 0)
+                {
+                    using var min = input.min();
+                    using var max = input.max();
+                    (layerLow, layerHigh) = (min.item<float>(), max.item<float>());
+                }
                 using var optimizer = optim.Adam(network.LayerParameters(k), settings.LearningRate, weight_decay: settings.WeightDecay);
                 network.train();
                 for (int epoch = 1; epoch <= settings.PretrainingEpochsPerLayer; epoch++)
@@ -134,14 +139,20 @@ internal static class MlpTrainer
     private static Tensor EncodeAll(MlpAutoencoderNetwork network, int layer, Tensor input)
     {
         network.eval();
-        using var noGrad = torch.no_grad();
-        var parts = new List<Tensor>();
-        for (long start = 0; start < input.shape[0]; start += EvaluationBatchSize)
-            parts.Add(network.EncodeLayer(layer, input.narrow(0, start, Math.Min(EvaluationBatchSize, input.shape[0] - start))));
-        var result = torch.cat(parts, 0);
-        foreach (var part in parts) part.Dispose();
-        network.train();
-        return result;
+        try
+        {
+            using var noGrad = torch.no_grad();
+            // The scope frees the row views, the pre-activations and the parts; only the result leaves it.
+            using var scope = torch.NewDisposeScope();
+            var parts = new List<Tensor>();
+            for (long start = 0; start < input.shape[0]; start += EvaluationBatchSize)
+                parts.Add(network.EncodeLayer(layer, input.narrow(0, start, Math.Min(EvaluationBatchSize, input.shape[0] - start))));
+            return torch.cat(parts, 0).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            network.train();
+        }
     }
 
     /// <summary>One pass over <paramref name="rows"/> of <paramref name="data"/> in shuffled batches; returns the mean loss per row.</summary>
@@ -209,7 +220,11 @@ internal static class MlpTrainer
         if (previous is not null)
             foreach (var t in previous.Values) t.Dispose();
         using var noGrad = torch.no_grad();
-        return network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone().DetachFromDisposeScope());
+        return network.named_parameters().ToDictionary(p => p.name, p =>
+        {
+            using var detached = p.parameter.detach();
+            return detached.clone().DetachFromDisposeScope();
+        });
     }
 
     private static void Restore(MlpAutoencoderNetwork network, Dictionary<string, Tensor> state)

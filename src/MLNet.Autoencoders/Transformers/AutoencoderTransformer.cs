@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
 using MLNet.Autoencoders.Data;
 using MLNet.Autoencoders.Inference;
 using MLNet.Autoencoders.Networks;
@@ -197,8 +198,16 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         var model = ModelZip.FindAutoencoder(stream, outputColumnName);
-        var (info, weights) = MlpOnnxModel.Read(model);
-        return new AutoencoderTransformer(mlContext.Transforms, info, weights);
+        try
+        {
+            var (info, weights) = MlpOnnxModel.Read(model);
+            return new AutoencoderTransformer(mlContext.Transforms, info, weights);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or FormatException or OverflowException or OnnxRuntimeException)
+        {
+            // The description or the weights are damaged in a way the zip and the protobuf layers cannot see.
+            throw new InvalidDataException($"The model zip is unreadable: its autoencoder is damaged. {e.Message}", e);
+        }
     }
 
     /// <summary>Frees the ONNX Runtime sessions.</summary>
