@@ -34,7 +34,7 @@ using var autoencoder = mlContext.Transforms.Autoencoder(new AutoencoderOptions
     EpochCallback = Progress.For("autoencoder"),
 }).Fit(train);
 var scored = autoencoder.Transform(test);
-var errors = scored.GetColumn<float>("Error").ToArray();
+var errors = scored.GetColumn<float[]>("Error").Select(e => e[0]).ToArray();
 var reconstructions = ColumnReader.ReadVectors(scored, "Reconstruction");
 var aeTime = watch.Elapsed;
 

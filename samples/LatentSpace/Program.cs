@@ -38,7 +38,7 @@ using var autoencoder = mlContext.Transforms.Autoencoder(new AutoencoderOptions
 }).Fit(train);
 var scored = autoencoder.Transform(test);
 var aePoints = ColumnReader.ReadVectors(scored, "Latent");
-double aeMse = scored.GetColumn<float>("Error").Average(e => (double)e);
+double aeMse = scored.GetColumn<float[]>("Error").Select(e => e[0]).Average(e => (double)e);
 var aeTime = watch.Elapsed;
 
 double KMeansAccuracy(float[][] points)

@@ -52,7 +52,7 @@ var watch = Stopwatch.StartNew();
 var autoencoder = mlContext.Transforms.Autoencoder(options).Fit(train);
 var aeFitTime = watch.Elapsed;
 var aeTest = autoencoder.Transform(test);
-double aeMse = aeTest.GetColumn<float>("ReconstructionError").Average(e => (double)e);
+double aeMse = aeTest.GetColumn<float[]>("ReconstructionError").Select(e => e[0]).Average(e => (double)e);
 
 // 2. The linear baseline: ML.NET's PCA of the same rank.
 watch.Restart();

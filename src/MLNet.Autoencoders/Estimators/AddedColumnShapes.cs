@@ -16,7 +16,7 @@ internal static class AddedColumnShapes
     {
         public float[] Latent = [];
         public float[] Reconstruction = [];
-        public float Error = 0;
+        public float[] Error = [];
     }
 
     public static IEnumerable<SchemaShape.Column> Describe(TransformsCatalog transforms, string latent, string? reconstruction, string? error)
@@ -28,7 +28,11 @@ internal static class AddedColumnShapes
         if (reconstruction is null) definition.RemoveAll(c => c.MemberName == nameof(Added.Reconstruction));
         else definition[nameof(Added.Reconstruction)].ColumnName = reconstruction;
         if (error is null) definition.RemoveAll(c => c.MemberName == nameof(Added.Error));
-        else definition[nameof(Added.Error)].ColumnName = error;
+        else
+        {
+            definition[nameof(Added.Error)].ColumnName = error;
+            definition[nameof(Added.Error)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 1);
+        }
         var estimator = transforms.CustomMapping<NoInput, Added>((_, _) => { }, contractName: null, outputSchemaDefinition: definition);
         var names = definition.Select(c => c.ColumnName).ToHashSet();
         return estimator.GetOutputSchema(new SchemaShape([])).Where(c => names.Contains(c.Name)).ToArray();

@@ -45,7 +45,7 @@ internal sealed class OnnxBatchScorer : IDisposable
             }
             Bind(OnnxTensorNames.Internal.Latent, latent, LatentSize, [rows, LatentSize]);
             Bind(OnnxTensorNames.Internal.Reconstruction!, reconstruction, InputSize, [rows, InputSize]);
-            Bind(OnnxTensorNames.Internal.ReconstructionError!, error, 1, [rows]);
+            Bind(OnnxTensorNames.Internal.ReconstructionError!, error, 1, [rows, 1]);
             session.Run(runOptions, inputNames, [inputValue], names, outputs);
         }
         finally

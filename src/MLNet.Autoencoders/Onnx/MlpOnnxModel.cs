@@ -66,9 +66,10 @@ internal static class MlpOnnxModel
             g.AddNode("ReduceMean", names.ReconstructionError, [square], node =>
             {
                 node.Attribute.Add(OnnxGraphBuilder.IntsAttribute("axes", -1));
-                node.Attribute.Add(OnnxGraphBuilder.IntAttribute("keepdims", 0));
+                node.Attribute.Add(OnnxGraphBuilder.IntAttribute("keepdims", 1));
             });
-            g.AddOutput(names.ReconstructionError, batched ? [null] : []);
+            // A vector of one, not a rank-0 scalar: ML.NET 5.0.1's OnnxTransformer cannot read rank-0 outputs.
+            g.AddOutput(names.ReconstructionError, Shape(1));
         }
         return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info));
     }

@@ -19,7 +19,9 @@ public class AutoencoderOptions
     public string? ReconstructionColumnName { get; set; }
 
     /// <summary>Optional column that receives the per-row reconstruction error: the mean squared difference
-    /// between the input and its reconstruction, a Single usable as an anomaly score. Null (default): not produced.</summary>
+    /// between the input and its reconstruction, usable as an anomaly score. It is a known-size vector of one Single
+    /// (read element 0), because ML.NET 5.0.1's OnnxTransformer, which serves saved models, cannot produce scalar columns
+    /// from ONNX (dotnet/machinelearning#7225). Null (default): not produced.</summary>
     public string? ReconstructionErrorColumnName { get; set; }
 
     /// <summary>Size of the latent vector. Must be at least 1 and smaller than the input size. Default 32.</summary>

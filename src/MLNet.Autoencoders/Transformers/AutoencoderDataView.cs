@@ -126,7 +126,7 @@ internal sealed class AutoencoderDataView : IDataView
             {
                 OutputColumns.LatentSlot => VectorGetter(latent!, parent.scorer.LatentSize),
                 OutputColumns.ReconstructionSlot => VectorGetter(reconstruction!, parent.scorer.InputSize),
-                _ => (ValueGetter<float>)((ref float value) => value = error![batchPosition]),
+                _ => VectorGetter(error!, 1),
             };
             return getter as ValueGetter<TValue>
                 ?? throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}, not {typeof(TValue).Name}.");

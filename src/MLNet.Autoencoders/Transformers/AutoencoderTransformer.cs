@@ -98,6 +98,16 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
         return reconstruction;
     }
 
+    /// <summary>The mean squared difference between one row and its reconstruction: an anomaly score.</summary>
+    /// <exception cref="ArgumentException">The row does not have <see cref="InputSize"/> values.</exception>
+    public float ReconstructionError(ReadOnlySpan<float> row)
+    {
+        var reconstruction = Reconstruct(row);
+        double sum = 0;
+        for (int j = 0; j < row.Length; j++) sum += (reconstruction[j] - row[j]) * (double)(reconstruction[j] - row[j]);
+        return (float)(sum / row.Length);
+    }
+
     private void ScoreOne(ReadOnlySpan<float> row, float[]? latent, float[]? reconstruction)
     {
         ObjectDisposedException.ThrowIf(disposed, this);

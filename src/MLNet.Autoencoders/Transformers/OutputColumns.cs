@@ -17,7 +17,7 @@ internal sealed class OutputColumns
         if (reconstructionColumn is not null)
             columns.Add((ReconstructionSlot, reconstructionColumn, new VectorDataViewType(NumberDataViewType.Single, inputSize)));
         if (errorColumn is not null)
-            columns.Add((ErrorSlot, errorColumn, NumberDataViewType.Single));
+            columns.Add((ErrorSlot, errorColumn, new VectorDataViewType(NumberDataViewType.Single, 1)));
     }
 
     public string InputColumn { get; }

@@ -29,7 +29,7 @@ public class AutoencoderEstimatorTests
         }
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), schema["Latent"].Type);
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 20), schema["Recon"].Type);
-        Assert.Equal(NumberDataViewType.Single, schema["Error"].Type);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1), schema["Error"].Type);
     }
 
     [Fact]
@@ -106,18 +106,20 @@ public class AutoencoderEstimatorTests
         using var transformer = ml.Transforms.Autoencoder(Small.Options(o => { o.ReconstructionColumnName = "Recon"; o.ReconstructionErrorColumnName = "Error"; })).Fit(data);
         var transformed = transformer.Transform(data);
         var recon = ColumnReader.ReadVectors(transformed, "Recon");
-        var errors = ml.Data.CreateEnumerable<ErrorRow>(transformed, reuseRowObject: false).Select(r => r.Error).ToArray();
+        var errors = ml.Data.CreateEnumerable<ErrorRow>(transformed, reuseRowObject: false).Select(r => r.Error[0]).ToArray();
         for (int i = 0; i < rows.Length; i++)
         {
             double expected = rows[i].Zip(recon[i], (x, y) => (double)(x - y) * (x - y)).Average();
             Assert.Equal(expected, errors[i], 5);
+            Assert.Equal(expected, transformer.ReconstructionError(rows[i]), 5);
             Assert.Equal(recon[i], transformer.Reconstruct(rows[i]), new FloatComparer(1e-5f));
         }
     }
 
     private sealed class ErrorRow
     {
-        public float Error { get; set; }
+        [VectorType(1)]
+        public float[] Error { get; set; } = [];
     }
 
     [Fact]

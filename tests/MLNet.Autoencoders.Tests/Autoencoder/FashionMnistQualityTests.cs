@@ -28,7 +28,7 @@ public class FashionMnistQualityTests
             BatchSize = 32,
             LearningRate = 2e-3,
         }).Fit(train);
-        double aeMse = autoencoder.Transform(heldOut).GetColumn<float>("Error").Average(e => (double)e);
+        double aeMse = autoencoder.Transform(heldOut).GetColumn<float[]>("Error").Select(e => e[0]).Average(e => (double)e);
         double pcaMse = PcaReconstruction.Fit(ml, train, "Features", rank: 32, seed: 1).MeanSquaredError(heldOut);
 
         // scikit-learn's exact PCA-32 on these rows: 0.01557 held out.

@@ -54,7 +54,7 @@ public class ConcurrencyTests
         public static Scores Read(IDataView scored, bool withError) => new(
             ColumnReader.ReadVectors(scored, "Latent"),
             ColumnReader.ReadVectors(scored, "Reconstruction"),
-            withError ? scored.GetColumn<float>("Error").ToArray() : null);
+            withError ? scored.GetColumn<float[]>("Error").Select(e => e[0]).ToArray() : null);
 
         public static Scores From(IReadOnlyList<ScoredRow> rows) =>
             new(rows.Select(r => r.Latent).ToArray(), rows.Select(r => r.Reconstruction).ToArray(), null);

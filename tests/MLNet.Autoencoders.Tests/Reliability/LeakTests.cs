@@ -72,7 +72,7 @@ public class LeakTests(ITestOutputHelper output)
             Assert.True(liveBefore == LiveTensors(), $"cycle {cycle} ({kind}): Fit left {LiveTensors() - liveBefore} live tensors");
 
             Assert.Equal(rows.Length, ColumnReader.ReadVectors(model.Transform(data), "Latent").Length);
-            Assert.Equal(rows.Length, model.Transform(data).GetColumn<float>("Error").Count());
+            Assert.Equal(rows.Length, model.Transform(data).GetColumn<float[]>("Error").Select(e => e[0]).Count());
             Assert.Equal(3, model.Encode(rows[0]).Length);
             using (var engine = ml.Model.CreatePredictionEngine<FeaturesRow, Prediction>(model, new PredictionEngineOptions { OwnsTransformer = false }))
                 Assert.Equal(3, engine.Predict(new FeaturesRow { Features = rows[1] }).Latent.Length);
