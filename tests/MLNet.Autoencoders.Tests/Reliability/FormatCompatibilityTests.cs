@@ -13,16 +13,18 @@ using Xunit;
 namespace MLNet.Autoencoders.Tests.Reliability;
 
 /// <summary>
-/// A model zip saved by format version 1 of the library, kept in the repository (<c>Fixtures/autoencoder-format1.zip</c>,
-/// with <c>autoencoder-format1.json</c>: five input rows and what the model gave for them). Every later version must load
-/// it and score it the same, with plain ML.NET and as a typed transformer.
+/// Model zips saved by each format version of the library, kept in the repository (<c>Fixtures/autoencoder-formatN.zip</c>,
+/// with <c>autoencoder-formatN.json</c>: five input rows and what the model gave for them). Every later version must load
+/// them and score them the same, with plain ML.NET and as a typed transformer.
 /// </summary>
 public class FormatCompatibilityTests
 {
-    private const string FixtureName = "autoencoder-format1";
+    public static TheoryData<int> Versions => new() { 1, 2 };
+
+    private static string FixtureName(int version) => $"autoencoder-format{version}";
     private const float Tolerance = 1e-5f;
 
-    private static string FixturePath(string extension) => Path.Combine(AppContext.BaseDirectory, "Fixtures", FixtureName + extension);
+    private static string FixturePath(int version, string extension) => Path.Combine(AppContext.BaseDirectory, "Fixtures", FixtureName(version) + extension);
 
     public sealed class Expected
     {
@@ -34,8 +36,8 @@ public class FormatCompatibilityTests
         public required float[] Errors { get; init; }
     }
 
-    private static Expected ReadExpected() =>
-        JsonSerializer.Deserialize<Expected>(File.ReadAllText(FixturePath(".json")))!;
+    private static Expected ReadExpected(int version) =>
+        JsonSerializer.Deserialize<Expected>(File.ReadAllText(FixturePath(version, ".json")))!;
 
     /// <summary>
     /// Writes the fixture into the source tree. It runs only when MLNET_AE_WRITE_FIXTURES=1; the files are meant to be
@@ -65,28 +67,33 @@ public class FormatCompatibilityTests
         };
         var folder = Path.Combine(RepositoryPaths.Root(), "tests", "MLNet.Autoencoders.Tests", "Fixtures");
         Directory.CreateDirectory(folder);
-        ml.Model.Save(model, data.Schema, Path.Combine(folder, FixtureName + ".zip"));
-        File.WriteAllText(Path.Combine(folder, FixtureName + ".json"), JsonSerializer.Serialize(expected, new JsonSerializerOptions { WriteIndented = true }));
+        ml.Model.Save(model, data.Schema, Path.Combine(folder, FixtureName(AutoencoderOnnxFormat.FormatVersion) + ".zip"));
+        File.WriteAllText(Path.Combine(folder, FixtureName(AutoencoderOnnxFormat.FormatVersion) + ".json"), JsonSerializer.Serialize(expected, new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    [Fact]
-    public void Format_1_fixture_scores_the_same_with_plain_MLNet()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Fixture_scores_the_same_with_plain_MLNet(int version)
     {
-        var expected = ReadExpected();
+        var expected = ReadExpected(version);
         var ml = new MLContext();
-        var model = ml.Model.Load(FixturePath(".zip"), out var schema);
+        var model = ml.Model.Load(FixturePath(version, ".zip"), out var schema);
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, expected.Rows[0].Length), schema[expected.InputColumn].Type);
         var scored = model.Transform(SyntheticData.Load(ml, expected.Rows));
         var latents = ColumnReader.ReadVectors(scored, expected.LatentColumn);
         Assert.True(SyntheticData.MaxAbsDifference(expected.Latents, latents) <= Tolerance);
+        // From format 2 on, ML.NET's OnnxTransformer can serve the error column too.
+        if (version >= 2)
+            Assert.Equal(expected.Errors, scored.GetColumn<float[]>(expected.ErrorColumn).Select(e => e[0]).ToArray(), new FloatComparer(Tolerance));
     }
 
-    [Fact]
-    public void Format_1_fixture_loads_as_a_typed_transformer_with_the_same_latents_and_errors()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Fixture_loads_as_a_typed_transformer_with_the_same_latents_and_errors(int version)
     {
-        var expected = ReadExpected();
+        var expected = ReadExpected(version);
         var ml = new MLContext();
-        using var typed = AutoencoderTransformer.Load(ml, FixturePath(".zip"));
+        using var typed = AutoencoderTransformer.Load(ml, FixturePath(version, ".zip"));
         Assert.Equal(expected.InputColumn, typed.InputColumnName);
         Assert.Equal(expected.LatentColumn, typed.OutputColumnName);
         Assert.Equal(expected.ErrorColumn, typed.ReconstructionErrorColumnName);
@@ -95,7 +102,7 @@ public class FormatCompatibilityTests
         Assert.Equal(10, typed.BestEpoch);
 
         // The autoencoder reads normalized rows: take the normalizer from the same zip.
-        var chain = (IEnumerable<ITransformer>)ml.Model.Load(FixturePath(".zip"), out _);
+        var chain = (IEnumerable<ITransformer>)ml.Model.Load(FixturePath(version, ".zip"), out _);
         var normalized = chain.First().Transform(SyntheticData.Load(ml, expected.Rows));
         var scored = typed.Transform(normalized);
         Assert.True(SyntheticData.MaxAbsDifference(expected.Latents, ColumnReader.ReadVectors(scored, expected.LatentColumn)) <= Tolerance);
@@ -116,24 +123,25 @@ public class FormatCompatibilityTests
         return ModelProto.Parser.ParseFrom(bytes, 4, bytes.Length - 4);
     }
 
-    [Fact]
-    public void Format_1_fixture_says_format_version_1_in_its_ONNX_metadata()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Fixture_says_its_format_version_in_its_ONNX_metadata(int version)
     {
-        using var zip = ZipFile.OpenRead(FixturePath(".zip"));
+        using var zip = ZipFile.OpenRead(FixturePath(version, ".zip"));
         var model = ReadOnnx(OnnxEntry(zip));
         Assert.Equal("MLNet.Autoencoders", model.ProducerName);
         var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
-        Assert.Equal("1", metadata["mlnet_autoencoders.format_version"]);
+        Assert.Equal(version.ToString(), metadata["mlnet_autoencoders.format_version"]);
         Assert.Contains("mlnet_autoencoders.model_info", metadata.Keys);
         // What this version of the library writes must be readable by it: never newer than what it reads.
-        Assert.True(AutoencoderOnnxFormat.FormatVersion >= 1);
+        Assert.True(AutoencoderOnnxFormat.FormatVersion >= version);
     }
 
     [Fact]
     public void A_newer_format_version_is_refused_with_advice_to_update_the_library()
     {
         using var file = new TempFile();
-        File.Copy(FixturePath(".zip"), file.Path);
+        File.Copy(FixturePath(1, ".zip"), file.Path);
         using (var zip = ZipFile.Open(file.Path, ZipArchiveMode.Update))
         {
             var entry = OnnxEntry(zip);
