@@ -284,5 +284,41 @@ public class CorruptZipTests(ITestOutputHelper output)
         Assert.True(loaded.Values.Sum() > 0);
     }
 
+    /// <summary>
+    /// The same damage through ML.NET's own loader (<c>mlContext.Model.Load</c>, then scoring a few rows): whatever ML.NET
+    /// and ONNX Runtime make of it, the result is a managed exception or a working model, never a native crash or a hang.
+    /// </summary>
+    [Fact]
+    public void Damaged_zips_through_MLNETs_own_loader_fail_with_managed_exceptions()
+    {
+        var originals = new[] { Save(Kind.Plain), Save(Kind.Denoising) };
+        var rows = SyntheticData.Rows(5);
+        var outcomes = new Dictionary<string, int>();
+        var worker = new Thread(() =>
+        {
+            for (int attempt = 0; attempt < 200; attempt++)
+            {
+                // Kind 8 (an entry header claiming 2 GB) makes ML.NET's loader allocate what the header says; it is left out.
+                if (attempt % 10 == 8) continue;
+                var (kind, zip, _) = Damage(originals[attempt / 10 % 2], attempt);
+                var ml = new MLContext();
+                try
+                {
+                    var model = ml.Model.Load(new MemoryStream(zip), out _);
+                    model.Transform(SyntheticData.Load(ml, rows)).Preview();
+                    Count(outcomes, "loaded");
+                }
+                catch (Exception e)
+                {
+                    Count(outcomes, e.GetType().Name);
+                }
+            }
+        }, maxStackSize: 16 << 20);
+        worker.Start();
+        Assert.True(worker.Join(TimeSpan.FromMinutes(2)), "ML.NET's loader hung on a damaged zip");
+        output.WriteLine(string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")));
+        Assert.True(outcomes.Keys.Count(k => k != "loaded") > 0);
+    }
+
     private static void Count(Dictionary<string, int> counts, string kind) => counts[kind] = counts.GetValueOrDefault(kind) + 1;
 }

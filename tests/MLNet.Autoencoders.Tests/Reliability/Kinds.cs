@@ -46,8 +46,7 @@ public sealed class FeaturesRow
     [VectorType(20)] public float[] Features { get; set; } = [];
 }
 
-/// <summary>The latent and reconstruction columns, as these tests name them. (The reconstruction-error column is left out:
-/// ML.NET 5.0.1's OnnxTransformer cannot read a rank-0 ONNX output, see ServingTests.)</summary>
+/// <summary>The latent and reconstruction columns, as these tests name them.</summary>
 public sealed class ScoredRow
 {
     [VectorType(3)] public float[] Latent { get; set; } = [];
