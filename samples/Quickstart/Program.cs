@@ -76,7 +76,7 @@ Console.WriteLine("(PyTorch on the full 60k set, 20 epochs: autoencoder MSE 0.00
 Directory.CreateDirectory(arguments.OutputDirectory);
 var pipeline = new TransformerChain<ITransformer>(autoencoder, aeClusters.Model);
 string zipPath = Path.Combine(arguments.OutputDirectory, "autoencoder-kmeans.zip");
-SaveAtomically(mlContext, pipeline, train.Schema, zipPath);
+AtomicFile.Write(zipPath, temporary => mlContext.Model.Save(pipeline, train.Schema, temporary));
 Console.WriteLine();
 Console.WriteLine($"Saved the pipeline to {zipPath} ({new FileInfo(zipPath).Length / 1024} KB).");
 
@@ -90,14 +90,14 @@ Console.WriteLine($"Loaded it back and scored one {FashionMnist.ClassNames[(int)
 var someRows = mlContext.Data.CreateEnumerable<FashionMnistRow>(test, reuseRowObject: false).Take(50).ToArray();
 var scored = pipeline.Transform(mlContext.Data.LoadFromEnumerable(someRows));
 string expectedPath = Path.Combine(arguments.OutputDirectory, "expected.json");
-File.WriteAllText(expectedPath, JsonSerializer.Serialize(new
+AtomicFile.Write(expectedPath, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(new
 {
     InputColumn = "Features",
     LatentColumn = "Latent",
     Rows = someRows.Select(r => r.Features),
     Latents = ColumnReader.ReadVectors(scored, "Latent"),
     Labels = scored.GetColumn<uint>("PredictedLabel").ToArray(),
-}));
+})));
 Console.WriteLine($"Check it without MLNet.Autoencoders: dotnet run --project samples/ServingOnly -- {zipPath} {expectedPath}");
 autoencoder.Dispose();
 return 0;
@@ -110,13 +110,6 @@ return 0;
 
 static long Count(IDataView data) => data.GetRowCount() ?? data.GetColumn<float>("Label").LongCount();
 
-// Write to a temporary file, then move it into place: a crash mid-write never leaves half a model where a good one stood.
-static void SaveAtomically(MLContext mlContext, ITransformer model, DataViewSchema schema, string path)
-{
-    string temporary = path + ".tmp";
-    mlContext.Model.Save(model, schema, temporary);
-    File.Move(temporary, path, overwrite: true);
-}
 
 internal sealed class FashionMnistRow
 {

@@ -28,9 +28,10 @@ internal static class ImageGrid
                     }
             }
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        // Write next to the target, then move: a crash mid-write never leaves half a picture where a good one stood.
-        string temporary = path + ".tmp";
-        using (var file = File.Create(temporary)) data.SaveTo(file);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, temporary =>
+        {
+            using var file = File.Create(temporary);
+            data.SaveTo(file);
+        });
     }
 }

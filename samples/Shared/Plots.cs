@@ -24,8 +24,6 @@ internal static class Plots
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
-        string temporary = path + ".tmp.png";
-        plot.SavePng(temporary, 700, 560);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, temporary => plot.SavePng(temporary, 700, 560));
     }
 }
