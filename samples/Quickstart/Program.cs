@@ -14,8 +14,7 @@ using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Samples;
 
 const int Rank = 32;
-var arguments = QuickstartArguments.Parse(args);
-if (arguments is null) return 2;
+var arguments = new SampleArguments(args, "Quickstart");
 
 var mlContext = new MLContext(seed: 1);
 IDataView train, test;

@@ -9,9 +9,9 @@ internal sealed class SampleArguments
     {
         this.args = args;
         DataDirectory = Get("--data");
-        Epochs = int.Parse(Get("--epochs") ?? defaultEpochs.ToString());
-        BatchSize = int.Parse(Get("--batch-size") ?? defaultBatchSize.ToString());
-        Rows = Get("--rows") is string rows ? int.Parse(rows) : null;
+        Epochs = Positive("--epochs") ?? defaultEpochs;
+        BatchSize = Positive("--batch-size") ?? defaultBatchSize;
+        Rows = Positive("--rows");
         OutputDirectory = Path.GetFullPath(Get("--output") ?? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "output"));
         Directory.CreateDirectory(OutputDirectory);
         SampleFolder = sampleFolder;
@@ -25,6 +25,13 @@ internal sealed class SampleArguments
     public int? Rows { get; }
     public string OutputDirectory { get; }
     public string SampleFolder { get; }
+
+    private int? Positive(string name) => Get(name) switch
+    {
+        null => null,
+        var text when int.TryParse(text, out int value) && value > 0 => value,
+        var text => throw new ArgumentException($"{name} needs a positive whole number; got '{text}'."),
+    };
 
     /// <summary>The value after <paramref name="name"/>, or null.</summary>
     public string? Get(string name)
