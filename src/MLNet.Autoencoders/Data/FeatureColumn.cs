@@ -7,23 +7,22 @@ namespace MLNet.Autoencoders.Data;
 internal static class FeatureColumn
 {
     /// <summary>Finds <paramref name="columnName"/> and returns its vector size, or throws an error that names the column,
-    /// what the autoencoder needs and what the column is.</summary>
-    public static int GetVectorSize(DataViewSchema schema, string columnName)
+    /// what <paramref name="consumer"/> needs and what the column is.</summary>
+    /// <param name="schema">Where to look.</param>
+    /// <param name="columnName">The column.</param>
+    /// <param name="consumer">Who needs the column, for the message ("the autoencoder", "PCA").</param>
+    /// <param name="parameterName">The caller's parameter that named the column, for the exception.</param>
+    public static int GetVectorSize(DataViewSchema schema, string columnName, string consumer = "the autoencoder", string parameterName = "inputColumnName")
     {
         var column = schema.GetColumnOrNull(columnName)
-            ?? throw new ArgumentOutOfRangeException(nameof(columnName),
+            ?? throw new ArgumentOutOfRangeException(parameterName,
                 $"Column '{columnName}' is not in the data. Columns present: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
-        return GetVectorSize(column);
-    }
-
-    public static int GetVectorSize(DataViewSchema.Column column)
-    {
         if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException("inputColumnName",
-                $"Column '{column.Name}' is of type {column.Type}; the autoencoder needs a known-size vector of Single (use ConcatenateColumns or ConvertType to make one).");
+            throw new ArgumentOutOfRangeException(parameterName,
+                $"Column '{columnName}' is of type {column.Type}; {consumer} needs a known-size vector of Single (use ConcatenateColumns or ConvertType to make one).");
         if (!vector.IsKnownSize)
-            throw new ArgumentOutOfRangeException("inputColumnName",
-                $"Column '{column.Name}' is a variable-size vector; the autoencoder needs a known-size vector of Single.");
+            throw new ArgumentOutOfRangeException(parameterName,
+                $"Column '{columnName}' is a variable-size vector; {consumer} needs a known-size vector of Single.");
         return vector.Size;
     }
 

@@ -2,6 +2,8 @@ using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+using MLNet.Autoencoders.Data;
+
 namespace MLNet.Autoencoders.Evaluation;
 
 /// <summary>
@@ -83,7 +85,7 @@ public sealed class PcaReconstruction
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(featureColumnName);
         ArgumentNullException.ThrowIfNull(outputColumnName);
-        int size = VectorSize(train.Schema, featureColumnName, nameof(featureColumnName));
+        int size = FeatureColumn.GetVectorSize(train.Schema, featureColumnName, "PCA", nameof(featureColumnName));
         if (rank < 1 || rank >= size)
             throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank must lie in [1, {size - 1}] for column '{featureColumnName}' of {size} values.");
 
@@ -151,7 +153,7 @@ public sealed class PcaReconstruction
     public double MeanSquaredError(IDataView data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        int size = VectorSize(data.Schema, InputColumnName, nameof(data));
+        int size = FeatureColumn.GetVectorSize(data.Schema, InputColumnName, "PCA", nameof(data));
         if (size != InputSize)
             throw new ArgumentOutOfRangeException(nameof(data), $"Column '{InputColumnName}' has {size} values, but the PCA was fitted on {InputSize}.");
         var column = data.Schema[InputColumnName];
@@ -201,16 +203,6 @@ public sealed class PcaReconstruction
     {
         if (row.Length != InputSize)
             throw new ArgumentException($"The row has {row.Length} values, but the PCA was fitted on {InputSize}.", nameof(row));
-    }
-
-    private static int VectorSize(DataViewSchema schema, string columnName, string parameterName)
-    {
-        var column = schema.GetColumnOrNull(columnName)
-            ?? throw new ArgumentOutOfRangeException(parameterName,
-                $"Column '{columnName}' is not in the data. Columns present: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
-        if (column.Type is not VectorDataViewType { IsKnownSize: true } vector || vector.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(parameterName, $"Column '{columnName}' is of type {column.Type}; PCA needs a known-size vector of Single.");
-        return vector.Size;
     }
 
     // Accumulated in double: a float sum over tens of thousands of rows would lose digits the reconstruction needs.

@@ -102,18 +102,17 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     /// <exception cref="ArgumentException">The row does not have <see cref="InputSize"/> values.</exception>
     public float ReconstructionError(ReadOnlySpan<float> row)
     {
-        var reconstruction = Reconstruct(row);
-        double sum = 0;
-        for (int j = 0; j < row.Length; j++) sum += (reconstruction[j] - row[j]) * (double)(reconstruction[j] - row[j]);
-        return (float)(sum / row.Length);
+        var error = new float[1];
+        ScoreOne(row, null, null, error);
+        return error[0];
     }
 
-    private void ScoreOne(ReadOnlySpan<float> row, float[]? latent, float[]? reconstruction)
+    private void ScoreOne(ReadOnlySpan<float> row, float[]? latent, float[]? reconstruction, float[]? error = null)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (row.Length != InputSize)
             throw new ArgumentException($"The row has {row.Length} values, but the autoencoder expects {InputSize}.", nameof(row));
-        scorer.Score(row.ToArray(), 1, latent, reconstruction, null);
+        scorer.Score(row.ToArray(), 1, latent, reconstruction, error);
     }
 
     /// <inheritdoc />
@@ -188,7 +187,8 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
                 estimator = estimator.Append(transforms.CopyColumns(column, tensor));
             estimator = estimator.Append(transforms.DropColumns(renamed.Select(p => p.First).ToArray()));
         }
-        return estimator.Fit(EmptyInput.Create(InputColumnName, InputSize));
+        // OnnxTransformer reads only the schema while fitting: a view with no rows serves.
+        return estimator.Fit(new MatrixDataView([], 0, InputSize, InputColumnName));
     }
 
     /// <summary>Finds the autoencoder in a model zip written by <c>mlContext.Model.Save</c> and gives it back typed.</summary>
