@@ -76,4 +76,40 @@ public static class AutoencoderCatalog
     /// <param name="options">Columns, network, corruption and training settings.</param>
     public static DenoisingAutoencoderEstimator DenoisingAutoencoder(this TransformsCatalog catalog, DenoisingAutoencoderOptions options)
         => new(MLContextAccess.FromCatalog(catalog), catalog, options);
+
+    /// <summary>
+    /// Trains a variational autoencoder and maps <paramref name="inputColumnName"/> to the mean of its latent Gaussian in
+    /// <paramref name="outputColumnName"/>. The fitted <see cref="VaeTransformer"/> also generates new rows.
+    /// </summary>
+    /// <param name="catalog">The transform catalog.</param>
+    /// <param name="outputColumnName">The latent column: a known-size vector of Single of length <paramref name="latentDimension"/>.</param>
+    /// <param name="inputColumnName">A known-size vector of Single (in [0, 1] for the Bernoulli likelihood). Null: the same as <paramref name="outputColumnName"/>.</param>
+    /// <param name="latentDimension">Size of the latent vector (default 20).</param>
+    /// <param name="likelihood">Bernoulli (default; data in [0, 1]) or Gaussian.</param>
+    /// <param name="beta">Weight on the KL term (default 1: the ELBO).</param>
+    /// <param name="epochs">Passes over the data (default 20).</param>
+    /// <param name="seed">Seed; null takes it from the MLContext.</param>
+    /// <example><code>
+    /// var pipeline = mlContext.Transforms.Vae("Latent", "Pixels", latentDimension: 10)
+    ///     .Append(mlContext.Clustering.Trainers.KMeans("Latent", numberOfClusters: 10));
+    /// </code></example>
+    public static VaeEstimator Vae(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
+        int latentDimension = VaeEstimator.Defaults.LatentDimension, VaeLikelihood likelihood = VaeEstimator.Defaults.Likelihood,
+        double beta = VaeEstimator.Defaults.Beta, int epochs = AutoencoderEstimator.Defaults.Epochs, int? seed = null)
+        => catalog.Vae(new VaeOptions
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            LatentDimension = latentDimension,
+            Likelihood = likelihood,
+            Beta = beta,
+            Epochs = epochs,
+            Seed = seed,
+        });
+
+    /// <summary>Trains a variational autoencoder configured by <paramref name="options"/>.</summary>
+    /// <param name="catalog">The transform catalog.</param>
+    /// <param name="options">Columns, network, likelihood, KL weight and training settings.</param>
+    public static VaeEstimator Vae(this TransformsCatalog catalog, VaeOptions options)
+        => new(MLContextAccess.FromCatalog(catalog), catalog, options);
 }

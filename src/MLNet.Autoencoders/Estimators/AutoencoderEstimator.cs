@@ -16,9 +16,9 @@ namespace MLNet.Autoencoders;
 /// </summary>
 /// <remarks>
 /// <para>Input: a known-size vector of Single. Output: a known-size vector of Single of length
-/// <see cref="AutoencoderOptions.LatentDimension"/>, and optionally the reconstruction and the reconstruction error.</para>
+/// <see cref="AutoencoderOptionsBase.LatentDimension"/>, and optionally the reconstruction and the reconstruction error.</para>
 /// <para>Training reads the input column once into memory. Progress (train and validation loss, epoch time) goes to
-/// <c>MLContext.Log</c> and to <see cref="AutoencoderOptions.EpochCallback"/>.</para>
+/// <c>MLContext.Log</c> and to <see cref="AutoencoderOptionsBase.EpochCallback"/>.</para>
 /// </remarks>
 public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 {
@@ -44,7 +44,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
     private readonly Corruption? corruption;
 
     /// <summary>Creates the estimator. Prefer <c>mlContext.Transforms.Autoencoder(options)</c>.</summary>
-    /// <param name="mlContext">Supplies the seed (when <see cref="AutoencoderOptions.Seed"/> is null) and the log.</param>
+    /// <param name="mlContext">Supplies the seed (when <see cref="AutoencoderOptionsBase.Seed"/> is null) and the log.</param>
     /// <param name="options">What to train; copied, so later changes to it do not affect this estimator.</param>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public AutoencoderEstimator(MLContext mlContext, AutoencoderOptions options)
@@ -63,66 +63,15 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 
     private static AutoencoderOptions Validate(AutoencoderOptions o)
     {
-        if (string.IsNullOrWhiteSpace(o.OutputColumnName))
-            throw new ArgumentException("OutputColumnName must name a column.", nameof(o.OutputColumnName));
-        if (o.InputColumnName is not null && string.IsNullOrWhiteSpace(o.InputColumnName))
-            throw new ArgumentException("InputColumnName must name a column (or be null to use OutputColumnName).", nameof(o.InputColumnName));
-        var outputNames = new[] { o.OutputColumnName, o.ReconstructionColumnName, o.ReconstructionErrorColumnName }.OfType<string>().ToArray();
-        if (outputNames.Any(string.IsNullOrWhiteSpace))
-            throw new ArgumentException("ReconstructionColumnName and ReconstructionErrorColumnName must be null or name a column.");
-        if (outputNames.Distinct().Count() != outputNames.Length)
-            throw new ArgumentException($"The output columns must have different names; got {string.Join(", ", outputNames.Select(n => $"'{n}'"))}.");
-        if (o.LatentDimension <= 0)
-            throw new ArgumentOutOfRangeException(nameof(o.LatentDimension), o.LatentDimension, "LatentDimension must be at least 1.");
-        if (o.HiddenLayerSizes is null)
-            throw new ArgumentNullException(nameof(o.HiddenLayerSizes), "HiddenLayerSizes must be an array (empty for no hidden layer).");
-        if (o.HiddenLayerSizes.Any(s => s <= 0))
-            throw new ArgumentOutOfRangeException(nameof(o.HiddenLayerSizes), $"Every hidden layer size must be at least 1; got [{string.Join(", ", o.HiddenLayerSizes)}].");
-        if (!Enum.IsDefined(o.Activation)) throw new ArgumentOutOfRangeException(nameof(o.Activation), o.Activation, "Unknown activation.");
+        OptionsValidation.ValidateShared(o, o.ReconstructionErrorColumnName);
         if (!Enum.IsDefined(o.Loss)) throw new ArgumentOutOfRangeException(nameof(o.Loss), o.Loss, "Unknown loss.");
         if (!Enum.IsDefined(o.OutputActivation)) throw new ArgumentOutOfRangeException(nameof(o.OutputActivation), o.OutputActivation, "Unknown output activation.");
         if (o.Loss == ReconstructionLoss.BinaryCrossEntropy && o.OutputActivation == OutputActivation.Identity)
             throw new ArgumentException("BinaryCrossEntropy needs a sigmoid output; set OutputActivation to Auto or Sigmoid.", nameof(o.OutputActivation));
-        if (o.Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(o.Epochs), o.Epochs, "Epochs must be at least 1.");
-        if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be at least 1.");
-        if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate))
-            throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "LearningRate must be a positive number.");
-        if (!(o.WeightDecay >= 0) || !double.IsFinite(o.WeightDecay))
-            throw new ArgumentOutOfRangeException(nameof(o.WeightDecay), o.WeightDecay, "WeightDecay must be 0 or more.");
-        if (!(o.ValidationFraction >= 0 && o.ValidationFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must lie in [0, 1).");
-        if (o.EarlyStoppingPatience <= 0)
-            throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
         if (!Enum.IsDefined(o.Pretraining)) throw new ArgumentOutOfRangeException(nameof(o.Pretraining), o.Pretraining, "Unknown pretraining.");
         if (o.PretrainingEpochsPerLayer <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.PretrainingEpochsPerLayer), o.PretrainingEpochsPerLayer, "PretrainingEpochsPerLayer must be at least 1.");
-        if (o.NumberOfThreads is <= 0)
-            throw new ArgumentOutOfRangeException(nameof(o.NumberOfThreads), o.NumberOfThreads, "NumberOfThreads must be at least 1 (or null for TorchSharp's default).");
-        return new AutoencoderOptions
-        {
-            OutputColumnName = o.OutputColumnName,
-            InputColumnName = o.InputColumnName,
-            ReconstructionColumnName = o.ReconstructionColumnName,
-            ReconstructionErrorColumnName = o.ReconstructionErrorColumnName,
-            LatentDimension = o.LatentDimension,
-            HiddenLayerSizes = (int[])o.HiddenLayerSizes.Clone(),
-            Activation = o.Activation,
-            Loss = o.Loss,
-            OutputActivation = o.OutputActivation,
-            TiedWeights = o.TiedWeights,
-            Epochs = o.Epochs,
-            BatchSize = o.BatchSize,
-            LearningRate = o.LearningRate,
-            WeightDecay = o.WeightDecay,
-            ValidationFraction = o.ValidationFraction,
-            EarlyStoppingPatience = o.EarlyStoppingPatience,
-            Seed = o.Seed,
-            NumberOfThreads = o.NumberOfThreads,
-            Pretraining = o.Pretraining,
-            PretrainingEpochsPerLayer = o.PretrainingEpochsPerLayer,
-            EpochCallback = o.EpochCallback,
-            CancellationToken = o.CancellationToken,
-        };
+        return o.Clone();
     }
 
     private string InputColumnName => options.InputColumnName ?? options.OutputColumnName;
@@ -203,21 +152,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 
     /// <summary>The schema after fitting: the input's columns plus the latent (and the optional columns).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input column is missing or not a known-size vector of Single.</exception>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        var matches = inputSchema.Where(c => c.Name == InputColumnName).ToArray();
-        if (matches.Length == 0)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                $"Column '{InputColumnName}' is not in the data. Columns present: {string.Join(", ", inputSchema.Select(c => $"'{c.Name}'"))}.");
-        var column = matches[^1];
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                column.Kind == SchemaShape.Column.VectorKind.VariableVector
-                    ? $"Column '{InputColumnName}' is a variable-size vector; the autoencoder needs a known-size vector of Single."
-                    : $"Column '{InputColumnName}' is of type {column.ItemType}{(column.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : " vector")}; the autoencoder needs a known-size vector of Single.");
-        var addedShape = AddedColumnShapes.Describe(transforms, options.OutputColumnName, options.ReconstructionColumnName, options.ReconstructionErrorColumnName);
-        var names = addedShape.Select(c => c.Name).ToHashSet();
-        return new SchemaShape(inputSchema.Where(c => !names.Contains(c.Name)).Concat(addedShape));
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        AddedColumnShapes.Append(transforms, inputSchema, InputColumnName, "the autoencoder",
+            new[] { options.OutputColumnName, options.ReconstructionColumnName, options.ReconstructionErrorColumnName }.OfType<string>().ToArray());
 }

@@ -25,7 +25,7 @@ public sealed class DenoisingAutoencoderEstimator : IEstimator<AutoencoderTransf
     private readonly AutoencoderEstimator inner;
 
     /// <summary>Creates the estimator. Prefer <c>mlContext.Transforms.DenoisingAutoencoder(options)</c>.</summary>
-    /// <param name="mlContext">Supplies the seed (when <see cref="AutoencoderOptions.Seed"/> is null) and the log.</param>
+    /// <param name="mlContext">Supplies the seed (when <see cref="AutoencoderOptionsBase.Seed"/> is null) and the log.</param>
     /// <param name="options">What to train; copied.</param>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public DenoisingAutoencoderEstimator(MLContext mlContext, DenoisingAutoencoderOptions options)

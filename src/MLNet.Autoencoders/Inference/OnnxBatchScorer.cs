@@ -1,10 +1,12 @@
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Autoencoders.Onnx;
 
 namespace MLNet.Autoencoders.Inference;
 
+/// <summary>A caller's buffer for one output tensor of the batched graph: rows × <paramref name="Width"/> values.</summary>
+internal readonly record struct OutputBuffer(string Tensor, float[] Buffer, int Width);
+
 /// <summary>
-/// Runs the batched form of the autoencoder's ONNX graph on many rows per call (ONNX Runtime), writing straight into
+/// Runs the batched form of a featurizer's ONNX graph on many rows per call (ONNX Runtime), writing straight into
 /// the caller's buffers. <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue})"/>
 /// is thread-safe, so one scorer serves every cursor of a transformer.
 /// </summary>
@@ -12,47 +14,40 @@ internal sealed class OnnxBatchScorer : IDisposable
 {
     private readonly InferenceSession session;
     private readonly RunOptions runOptions = new();
-    private readonly string[] inputNames = [OnnxTensorNames.Internal.Input];
+    private readonly string[] inputNames;
 
-    public OnnxBatchScorer(byte[] batchedModel, int inputSize, int latentSize)
+    public OnnxBatchScorer(byte[] batchedModel, string inputTensor, int inputSize)
     {
         InputSize = inputSize;
-        LatentSize = latentSize;
+        inputNames = [inputTensor];
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         session = new InferenceSession(batchedModel, options);
     }
 
     public int InputSize { get; }
 
-    public int LatentSize { get; }
-
-    /// <summary>Scores <paramref name="rows"/> rows of <paramref name="input"/>; each non-null output buffer must hold
-    /// at least rows × its width (latent, input size, 1).</summary>
-    public void Score(float[] input, int rows, float[]? latent, float[]? reconstruction, float[]? error)
+    /// <summary>Scores <paramref name="rows"/> rows of <paramref name="input"/> into each output buffer.</summary>
+    public void Score(float[] input, int rows, IReadOnlyList<OutputBuffer> outputs)
     {
-        if (rows == 0) return;
-        var names = new List<string>(3);
-        var outputs = new List<OrtValue>(3);
+        if (rows == 0 || outputs.Count == 0) return;
+        var values = new List<OrtValue>(outputs.Count);
         try
         {
             using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
                 input.AsMemory(0, rows * InputSize), [rows, InputSize]);
-            void Bind(string name, float[]? buffer, int width, long[] shape)
-            {
-                if (buffer is null) return;
-                names.Add(name);
-                outputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, rows * width), shape));
-            }
-            Bind(OnnxTensorNames.Internal.Latent, latent, LatentSize, [rows, LatentSize]);
-            Bind(OnnxTensorNames.Internal.Reconstruction!, reconstruction, InputSize, [rows, InputSize]);
-            Bind(OnnxTensorNames.Internal.ReconstructionError!, error, 1, [rows, 1]);
-            session.Run(runOptions, inputNames, [inputValue], names, outputs);
+            foreach (var output in outputs)
+                values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+                    output.Buffer.AsMemory(0, rows * output.Width), [rows, output.Width]));
+            session.Run(runOptions, inputNames, [inputValue], outputs.Select(o => o.Tensor).ToArray(), values);
         }
         finally
         {
-            foreach (var value in outputs) value.Dispose();
+            foreach (var value in values) value.Dispose();
         }
     }
+
+    /// <summary>Scores one row into the named outputs.</summary>
+    public void ScoreOne(ReadOnlySpan<float> row, params OutputBuffer[] outputs) => Score(row.ToArray(), 1, outputs);
 
     public void Dispose()
     {

@@ -47,18 +47,7 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
 
     public Parameter DecoderBias(int i) => Architecture.TiedWeights ? tiedDecoderBiases[i] : decoder[i].bias!;
 
-    // Same distribution as torch's default Linear init (Kaiming-uniform with a = sqrt(5) gives U(±1/sqrt(fan_in))),
-    // drawn from our own generator so the MLContext seed, not torch's global RNG, decides the weights.
-    private void Initialize(Generator generator)
-    {
-        using var noGrad = no_grad();
-        foreach (var layer in encoder.Concat(decoder))
-        {
-            double bound = 1.0 / Math.Sqrt(layer.weight!.shape[1]);
-            layer.weight.uniform_(-bound, bound, generator);
-            layer.bias!.uniform_(-bound, bound, generator);
-        }
-    }
+    private void Initialize(Generator generator) => Activations.InitializeLinear(encoder.Concat(decoder), generator);
 
     public Tensor Encode(Tensor x)
     {
@@ -104,14 +93,7 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => DecodeLogits(Encode(x));
 
-    private Tensor Activate(Tensor h) => activation switch
-    {
-        Activation.Relu => nn.functional.relu(h),
-        Activation.LeakyRelu => nn.functional.leaky_relu(h, 0.01),
-        Activation.Tanh => h.tanh(),
-        Activation.Sigmoid => h.sigmoid(),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
-    };
+    private Tensor Activate(Tensor h) => Activations.Apply(h, activation);
 
     /// <summary>Copies the weights out into a framework-free form, ready for ONNX.</summary>
     public MlpWeights ExportWeights()
@@ -128,11 +110,5 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
         return weights;
     }
 
-    private static float[] ToArray(Tensor t)
-    {
-        // Both steps make a tensor of their own; dispose each, or every export leaves a live tensor per parameter.
-        using var detached = t.detach();
-        using var contiguous = detached.contiguous();
-        return contiguous.data<float>().ToArray();
-    }
+    private static float[] ToArray(Tensor t) => Activations.ToArray(t);
 }

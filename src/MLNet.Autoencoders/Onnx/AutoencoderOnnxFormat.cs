@@ -2,7 +2,9 @@ namespace MLNet.Autoencoders.Onnx;
 
 /// <summary>
 /// The saved form of a fitted autoencoder: one ONNX model.
-/// <para>Format (version 2; version 1 wrote the error as a rank-0 tensor, which ML.NET's OnnxTransformer cannot read):</para>
+/// <para>Format version 3 (what a VAE is written with; the autoencoder kinds still write version 2, which has not changed,
+/// so older libraries keep reading them; version 1 wrote the error as a rank-0 tensor, which ML.NET's OnnxTransformer
+/// cannot read):</para>
 /// <list type="bullet">
 /// <item>producer_name "MLNet.Autoencoders"; opset 13; IR version 7.</item>
 /// <item>Graph input: the input column, float [D] (single-row form, what ML.NET's OnnxTransformer serves) or [N, D] (batched form).</item>
@@ -11,6 +13,11 @@ namespace MLNet.Autoencoders.Onnx;
 /// <item>Initializers "encoder.i.weight" [in, out] and "encoder.i.bias"; "decoder.i.weight"/"decoder.i.bias" counted from the latent
 /// (no decoder weights when tied: a Transpose node of the mirror encoder weight stands in). Decoder initializers are always kept,
 /// even when no output needs them, so a loaded model can still reconstruct.</item>
+/// <item>A VAE (version 3, description Kind "Vae"): initializers "encoder.i.weight"/"encoder.i.bias" for its hidden layers,
+/// the heads "mean.weight"/"mean.bias" and "log_variance.weight"/"log_variance.bias" [hidden, latent], and "decoder.i.*" from
+/// the latent (one more than the hidden layers). Outputs: the latent (the mean, or mean + σ·ε with ε from a RandomNormalLike
+/// node seeded from the model's seed), optionally the log-variance [L], the reconstruction (decoded mean through a sigmoid for
+/// Bernoulli) [D] and the score [1] (negative ELBO at the mean, in nats).</item>
 /// <item>metadata_props: <see cref="FormatVersionKey"/> (an integer) and <see cref="ModelInfoKey"/> (JSON of the columns,
 /// architecture, training settings and per-epoch history).</item>
 /// </list>
@@ -19,7 +26,11 @@ namespace MLNet.Autoencoders.Onnx;
 internal static class AutoencoderOnnxFormat
 {
     public const string ProducerName = "MLNet.Autoencoders";
-    public const int FormatVersion = 2;
+    /// <summary>The newest format this library reads, and the one a VAE is written with.</summary>
+    public const int FormatVersion = 3;
+
+    /// <summary>The format the autoencoder kinds are written with (unchanged since version 2).</summary>
+    public const int AutoencoderFormatVersion = 2;
     public const string FormatVersionKey = "mlnet_autoencoders.format_version";
     public const string ModelInfoKey = "mlnet_autoencoders.model_info";
 

@@ -37,7 +37,7 @@ internal static class MlpOnnxModel
         {
             bool last = i == n - 1;
             string output = last ? names.Latent : $"encoder.{i}.out";
-            h = Dense(g, h, $"encoder.{i}.weight", $"encoder.{i}.bias", last ? null : arch.Activation, last ? output : null);
+            h = g.Dense(h, $"encoder.{i}.weight", $"encoder.{i}.bias", last ? null : arch.Activation, last ? output : null);
         }
         g.AddOutput(names.Latent, Shape(arch.LatentSize));
 
@@ -49,7 +49,7 @@ internal static class MlpOnnxModel
             string weight = $"decoder.{i}.weight";
             if (arch.TiedWeights)
                 weight = g.AddNode("Transpose", $"decoder.{i}.tied_weight", $"encoder.{n - 1 - i}.weight");
-            h = Dense(g, h, weight, $"decoder.{i}.bias", i < n - 1 ? arch.Activation : null, null);
+            h = g.Dense(h, weight, $"decoder.{i}.bias", i < n - 1 ? arch.Activation : null, null);
         }
         string reconstruction = names.Reconstruction ?? "reconstruction";
         if (arch.OutputActivation == OutputActivation.Sigmoid)
@@ -74,25 +74,10 @@ internal static class MlpOnnxModel
         return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info));
     }
 
-    private static string Dense(OnnxGraphBuilder g, string input, string weight, string bias, Activation? activation, string? outputName)
+    /// <summary>The metadata every saved model carries: its format version and its JSON description.</summary>
+    internal static Dictionary<string, string> Metadata(AutoencoderModelInfo info, int formatVersion = AutoencoderOnnxFormat.AutoencoderFormatVersion) => new()
     {
-        string prefix = bias[..^".bias".Length];
-        string product = g.AddNode("MatMul", $"{prefix}.matmul", input, weight);
-        string sum = g.AddNode("Add", activation is null && outputName is not null ? outputName : $"{prefix}.add", product, bias);
-        return activation switch
-        {
-            null => sum,
-            Activation.Relu => g.AddNode("Relu", $"{prefix}.relu", sum),
-            Activation.LeakyRelu => g.AddNode("LeakyRelu", $"{prefix}.leaky_relu", [sum], node => node.Attribute.Add(OnnxGraphBuilder.FloatAttribute("alpha", 0.01f))),
-            Activation.Tanh => g.AddNode("Tanh", $"{prefix}.tanh", sum),
-            Activation.Sigmoid => g.AddNode("Sigmoid", $"{prefix}.sigmoid", sum),
-            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
-        };
-    }
-
-    private static Dictionary<string, string> Metadata(AutoencoderModelInfo info) => new()
-    {
-        [AutoencoderOnnxFormat.FormatVersionKey] = AutoencoderOnnxFormat.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [AutoencoderOnnxFormat.FormatVersionKey] = formatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [AutoencoderOnnxFormat.ModelInfoKey] = info.ToJson(),
     };
 
@@ -100,24 +85,13 @@ internal static class MlpOnnxModel
     public static (AutoencoderModelInfo Info, MlpWeights Weights) Read(ModelProto model)
     {
         var info = ReadInfo(model);
+        if (info.IsVae)
+            throw new InvalidDataException("The model is a variational autoencoder; load it with VaeTransformer.Load.");
         var arch = info.Architecture;
         int n = arch.LayerCount;
         int[] sizes = arch.LayerSizes;
-        if (model.Graph is null)
-            throw new InvalidDataException("The autoencoder model has no graph.");
-        var initializers = new Dictionary<string, TensorProto>();
-        foreach (var tensor in model.Graph.Initializer)
-            if (!initializers.TryAdd(tensor.Name, tensor))
-                throw new InvalidDataException($"The autoencoder model has two initializers named '{tensor.Name}'.");
-        float[] Get(string name, long expected)
-        {
-            if (!initializers.TryGetValue(name, out var tensor))
-                throw new InvalidDataException($"The autoencoder model has no initializer '{name}'.");
-            var values = OnnxGraphBuilder.ReadFloats(tensor);
-            if (values.Length != expected)
-                throw new InvalidDataException($"Initializer '{name}' has {values.Length} values, but the architecture needs {expected}.");
-            return values;
-        }
+        var initializers = new InitializerTable(model);
+        float[] Get(string name, long expected) => initializers.Get(name, expected);
         var weights = new MlpWeights(arch);
         for (int i = 0; i < n; i++)
         {

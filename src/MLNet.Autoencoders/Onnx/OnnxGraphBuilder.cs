@@ -30,6 +30,38 @@ internal sealed class OnnxGraphBuilder
         Graph.Initializer.Add(tensor);
     }
 
+    /// <summary>A 64-bit integer initializer (shapes, axes).</summary>
+    public void AddInt64Initializer(string name, long[] values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.AddRange(dims);
+        tensor.Int64Data.AddRange(values);
+        Graph.Initializer.Add(tensor);
+    }
+
+    /// <summary>A fully connected layer: input × weight ([in, out]) + bias, then the activation (none for null).
+    /// MatMul works on a [D] row and on an [N, D] batch alike, so both forms of a graph share these nodes.</summary>
+    /// <param name="input">The layer's input tensor.</param>
+    /// <param name="weight">The weight initializer, [in, out].</param>
+    /// <param name="bias">The bias initializer; its name, less ".bias", prefixes the nodes' outputs.</param>
+    /// <param name="activation">The non-linearity, or null for a linear layer.</param>
+    /// <param name="outputName">Name of the layer's result when it has no activation; null: a name from the bias.</param>
+    public string Dense(string input, string weight, string bias, Activation? activation, string? outputName)
+    {
+        string prefix = bias[..^".bias".Length];
+        string product = AddNode("MatMul", $"{prefix}.matmul", input, weight);
+        string sum = AddNode("Add", activation is null && outputName is not null ? outputName : $"{prefix}.add", product, bias);
+        return activation switch
+        {
+            null => sum,
+            Activation.Relu => AddNode("Relu", $"{prefix}.relu", sum),
+            Activation.LeakyRelu => AddNode("LeakyRelu", $"{prefix}.leaky_relu", [sum], node => node.Attribute.Add(FloatAttribute("alpha", 0.01f))),
+            Activation.Tanh => AddNode("Tanh", $"{prefix}.tanh", sum),
+            Activation.Sigmoid => AddNode("Sigmoid", $"{prefix}.sigmoid", sum),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+        };
+    }
+
     public string AddNode(string opType, string output, params string[] inputs) => AddNode(opType, output, inputs, null);
 
     public string AddNode(string opType, string output, string[] inputs, Action<NodeProto>? configure)

@@ -1,8 +1,9 @@
 namespace MLNet.Autoencoders;
 
-/// <summary>What one epoch of training achieved; delivered to <see cref="AutoencoderOptions.EpochCallback"/>,
-/// written to <c>MLContext.Log</c>, and kept in <see cref="AutoencoderTransformer.TrainingHistory"/>.</summary>
-public sealed class EpochReport
+/// <summary>What one epoch of training achieved; delivered to <see cref="AutoencoderOptionsBase.EpochCallback"/>,
+/// written to <c>MLContext.Log</c>, and kept in <see cref="AutoencoderTransformer.TrainingHistory"/>.
+/// A VAE delivers the richer <see cref="VaeEpochReport"/>.</summary>
+public class EpochReport
 {
     /// <summary>The stage name of ordinary (end-to-end) training.</summary>
     public const string TrainingStage = "training";
@@ -29,7 +30,8 @@ public sealed class EpochReport
     /// <summary>The number of epochs requested for this stage (training may stop earlier when early stopping is on).</summary>
     public int TotalEpochs { get; }
 
-    /// <summary>Mean training loss over the epoch's rows (per input value, as the loss option defines it).</summary>
+    /// <summary>Mean training loss over the epoch's rows: per input value for an autoencoder (as its loss option defines it);
+    /// per row, in nats, for a VAE (reconstruction term + beta × KL).</summary>
     public double TrainLoss { get; }
 
     /// <summary>Mean loss on the held-out validation rows after the epoch; null when no validation fraction is set.</summary>

@@ -27,11 +27,25 @@ internal sealed record AutoencoderModelInfo
     public int PretrainingEpochsPerLayer { get; init; }
     /// <summary>How a denoising autoencoder corrupted its input while training; null for a plain autoencoder.</summary>
     public string? Corruption { get; init; }
+    /// <summary>The VAE's likelihood; null for the autoencoder kinds.</summary>
+    public VaeLikelihood? Likelihood { get; init; }
+    public double GaussianVariance { get; init; }
+    public double Beta { get; init; }
+    public int KlWarmupEpochs { get; init; }
+    public VaeOutput Output { get; init; }
+    public string? LogVarianceColumn { get; init; }
+    public string? ScoreColumn { get; init; }
     public int TrainingRows { get; init; }
     public int BestEpoch { get; init; }
     public EpochRecord[] History { get; init; } = [];
 
+    public const string VaeKind = "Vae";
+
+    public bool IsVae => Kind == VaeKind;
+
     public MlpArchitecture Architecture => new(LayerSizes, Activation, OutputActivation, TiedWeights);
+
+    public VaeArchitecture VaeArchitecture => new(LayerSizes, Activation, Likelihood ?? VaeLikelihood.Bernoulli, GaussianVariance);
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -46,5 +60,7 @@ internal sealed record AutoencoderModelInfo
         ?? throw new InvalidDataException("The autoencoder model's description is empty.");
 }
 
-/// <summary>One epoch of the training history, as saved.</summary>
-internal sealed record EpochRecord(int Epoch, int TotalEpochs, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest, string Stage);
+/// <summary>One epoch of the training history, as saved; the last five are a VAE's (null for the autoencoder kinds).</summary>
+internal sealed record EpochRecord(int Epoch, int TotalEpochs, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest, string Stage,
+    double? ReconstructionTerm = null, double? KlDivergence = null, double? Beta = null,
+    double? ValidationReconstructionTerm = null, double? ValidationKlDivergence = null);

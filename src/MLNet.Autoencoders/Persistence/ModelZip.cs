@@ -17,8 +17,10 @@ internal static class ModelZip
     /// <summary>The most the reader allocates up front for an ONNX entry; larger models grow the buffer as they are read.</summary>
     private const int InitialBufferBytes = 1 << 20;
 
-    public static ModelProto FindAutoencoder(Stream zipStream, string? latentColumn)
+    /// <summary>The first autoencoder of the wanted family (VAE or not) in the zip, or the one writing <paramref name="latentColumn"/>.</summary>
+    public static ModelProto FindAutoencoder(Stream zipStream, string? latentColumn, bool vae = false)
     {
+        string what = vae ? "variational autoencoder" : "autoencoder";
         var found = new List<(ModelProto Model, AutoencoderModelInfo Info)>();
         try
         {
@@ -27,7 +29,8 @@ internal static class ModelZip
             {
                 var model = TryReadOnnxEntry(entry);
                 if (model is null || model.ProducerName != AutoencoderOnnxFormat.ProducerName) continue;
-                found.Add((model, MlpOnnxModel.ReadInfo(model)));
+                var info = MlpOnnxModel.ReadInfo(model);
+                if (info.IsVae == vae) found.Add((model, info));
             }
         }
         catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or ArgumentException)
@@ -35,11 +38,11 @@ internal static class ModelZip
             throw new InvalidDataException($"The model zip is unreadable: {e.Message}", e);
         }
         if (found.Count == 0)
-            throw new InvalidDataException("The model zip holds no autoencoder saved by MLNet.Autoencoders.");
+            throw new InvalidDataException($"The model zip holds no {what} saved by MLNet.Autoencoders.");
         if (latentColumn is null) return found[0].Model;
         return found.FirstOrDefault(f => f.Info.LatentColumn == latentColumn).Model
             ?? throw new InvalidDataException(
-                $"The model zip holds no autoencoder writing column '{latentColumn}'; it has: {string.Join(", ", found.Select(f => $"'{f.Info.LatentColumn}'"))}.");
+                $"The model zip holds no {what} writing column '{latentColumn}'; it has: {string.Join(", ", found.Select(f => $"'{f.Info.LatentColumn}'"))}.");
     }
 
     private static ModelProto? TryReadOnnxEntry(ZipArchiveEntry entry)

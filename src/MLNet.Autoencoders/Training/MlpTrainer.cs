@@ -37,49 +37,28 @@ internal static class MlpTrainer
             Pretrain(network, all, trainIndex, settings, corruption, noiseGenerator, low, high, random, r => { history.Add(r); report(r); }, checkAlive);
 
         using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, epochsWithoutImprovement = 0;
-        Dictionary<string, Tensor>? bestState = null;
-        try
+        using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, validationIndex is not null);
+        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
         {
-            for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+            var watch = Stopwatch.StartNew();
+            double trainLoss = RunEpoch(all, trainRows, settings.BatchSize, random, optimizer, checkAlive, batch =>
             {
-                var watch = Stopwatch.StartNew();
-                double trainLoss = RunEpoch(all, trainRows, settings.BatchSize, random, optimizer, checkAlive, batch =>
-                {
-                    var input = corruption?.Apply(batch, noiseGenerator, low, high) ?? batch;
-                    return Loss(network.forward(input), batch, settings.Loss, architecture.OutputActivation);
-                });
-                watch.Stop();
-                CheckFinite(trainLoss, epoch, "", settings);
+                var input = corruption?.Apply(batch, noiseGenerator, low, high) ?? batch;
+                return [Loss(network.forward(input), batch, settings.Loss, architecture.OutputActivation)];
+            })[0];
+            watch.Stop();
+            CheckFinite(trainLoss, epoch, "", settings);
 
-                double? validationLoss = validationIndex is null ? null : Evaluate(network, all, validationIndex, settings.Loss, architecture.OutputActivation);
-                double monitored = validationLoss ?? trainLoss;
-                bool isBest = validationLoss is null || monitored < bestLoss;
-                if (isBest)
-                {
-                    bestLoss = monitored;
-                    bestEpoch = epoch;
-                    epochsWithoutImprovement = 0;
-                    if (validationLoss is not null) bestState = Snapshot(network, bestState);
-                }
-                else
-                {
-                    epochsWithoutImprovement++;
-                }
-                var epochReport = new EpochReport(epoch, settings.Epochs, trainLoss, validationLoss, watch.Elapsed, isBest);
-                history.Add(epochReport);
-                report(epochReport);
-                if (validationLoss is not null && epochsWithoutImprovement >= settings.EarlyStoppingPatience) break;
-            }
-            if (bestState is not null) Restore(network, bestState);
-            return new TrainingResult(network.ExportWeights(), history, bestEpoch);
+            double? validationLoss = validationIndex is null ? null
+                : EvaluateMeans(network, all, validationIndex, batch => [Loss(network.forward(batch), batch, settings.Loss, architecture.OutputActivation)])[0];
+            bool isBest = tracker.Update(epoch, validationLoss ?? trainLoss);
+            var epochReport = new EpochReport(epoch, settings.Epochs, trainLoss, validationLoss, watch.Elapsed, isBest);
+            history.Add(epochReport);
+            report(epochReport);
+            if (tracker.ShouldStop) break;
         }
-        finally
-        {
-            if (bestState is not null)
-                foreach (var t in bestState.Values) t.Dispose();
-        }
+        tracker.RestoreBest();
+        return new TrainingResult(network.ExportWeights(), history, tracker.BestEpoch);
     }
 
     /// <summary>
@@ -118,8 +97,8 @@ internal static class MlpTrainer
                         // Clipping bounds are for the data; hidden codes are corrupted without them.
                         var corrupted = corruption?.Apply(batch, noiseGenerator, layerLow, layerHigh, clip: layer == 0) ?? batch;
                         var output = network.DecodeLayer(mirror, network.EncodeLayer(layer, corrupted));
-                        return layer == 0 ? Loss(output, batch, settings.Loss, arch.OutputActivation) : nn.functional.mse_loss(output, batch);
-                    });
+                        return [layer == 0 ? Loss(output, batch, settings.Loss, arch.OutputActivation) : nn.functional.mse_loss(output, batch)];
+                    })[0];
                     watch.Stop();
                     CheckFinite(loss, epoch, stage + " ", settings);
                     report(new EpochReport(epoch, settings.PretrainingEpochsPerLayer, loss, null, watch.Elapsed, isBest: false, stage));
@@ -155,11 +134,13 @@ internal static class MlpTrainer
         }
     }
 
-    /// <summary>One pass over <paramref name="rows"/> of <paramref name="data"/> in shuffled batches; returns the mean loss per row.</summary>
-    private static double RunEpoch(Tensor data, long[] rows, int batchSize, Random random, optim.Optimizer optimizer, Action checkAlive, Func<Tensor, Tensor> batchLoss)
+    /// <summary>One pass over <paramref name="rows"/> of <paramref name="data"/> in shuffled batches. <paramref name="batchTerms"/>
+    /// gives, for a batch, the loss to minimise first and then any terms to track (each a batch mean); returns each term's
+    /// mean per row over the epoch.</summary>
+    internal static double[] RunEpoch(Tensor data, long[] rows, int batchSize, Random random, optim.Optimizer optimizer, Action checkAlive, Func<Tensor, Tensor[]> batchTerms)
     {
         Shuffle(rows, random);
-        double lossSum = 0;
+        double[]? sums = null;
         int steps = 0;
         for (int start = 0; start < rows.Length; start += batchSize)
         {
@@ -167,17 +148,18 @@ internal static class MlpTrainer
             using var scope = torch.NewDisposeScope();
             int count = Math.Min(batchSize, rows.Length - start);
             var batch = data.index_select(0, torch.tensor(rows.AsSpan(start, count).ToArray()));
-            var loss = batchLoss(batch);
+            var terms = batchTerms(batch);
             optimizer.zero_grad();
-            loss.backward();
+            terms[0].backward();
             optimizer.step();
-            lossSum += loss.item<float>() * count;
+            sums ??= new double[terms.Length];
+            for (int t = 0; t < terms.Length; t++) sums[t] += terms[t].item<float>() * count;
             if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
         }
-        return lossSum / rows.Length;
+        return sums!.Select(sum => sum / rows.Length).ToArray();
     }
 
-    private static void CheckFinite(double loss, int epoch, string stage, TrainingSettings settings)
+    internal static void CheckFinite(double loss, int epoch, string stage, TrainingSettings settings)
     {
         if (!double.IsFinite(loss))
             throw new InvalidOperationException(
@@ -192,46 +174,29 @@ internal static class MlpTrainer
         _ => nn.functional.mse_loss(output == OutputActivation.Sigmoid ? logits.sigmoid() : logits, target),
     };
 
-    private static double Evaluate(MlpAutoencoderNetwork network, Tensor all, Tensor rows, ReconstructionLoss lossKind, OutputActivation output)
+    /// <summary>Each term's mean per row over <paramref name="rows"/>, in evaluation mode without gradients.</summary>
+    internal static double[] EvaluateMeans(nn.Module network, Tensor all, Tensor rows, Func<Tensor, Tensor[]> batchTerms)
     {
         network.eval();
         try
         {
             using var noGrad = torch.no_grad();
-            double sum = 0;
+            double[]? sums = null;
             long n = rows.shape[0];
             for (long start = 0; start < n; start += EvaluationBatchSize)
             {
                 using var scope = torch.NewDisposeScope();
                 long count = Math.Min(EvaluationBatchSize, n - start);
-                var batch = all.index_select(0, rows.narrow(0, start, count));
-                sum += Loss(network.forward(batch), batch, lossKind, output).item<float>() * count;
+                var terms = batchTerms(all.index_select(0, rows.narrow(0, start, count)));
+                sums ??= new double[terms.Length];
+                for (int t = 0; t < terms.Length; t++) sums[t] += terms[t].item<float>() * count;
             }
-            return sum / n;
+            return sums!.Select(sum => sum / n).ToArray();
         }
         finally
         {
             network.train();
         }
-    }
-
-    private static Dictionary<string, Tensor> Snapshot(MlpAutoencoderNetwork network, Dictionary<string, Tensor>? previous)
-    {
-        if (previous is not null)
-            foreach (var t in previous.Values) t.Dispose();
-        using var noGrad = torch.no_grad();
-        return network.named_parameters().ToDictionary(p => p.name, p =>
-        {
-            using var detached = p.parameter.detach();
-            return detached.clone().DetachFromDisposeScope();
-        });
-    }
-
-    private static void Restore(MlpAutoencoderNetwork network, Dictionary<string, Tensor> state)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (name, parameter) in network.named_parameters())
-            parameter.copy_(state[name]);
     }
 
     /// <summary>Seeded split of row indices into training and validation rows; both non-empty when validating.</summary>
@@ -248,7 +213,7 @@ internal static class MlpTrainer
         return (train, order[..validation]);
     }
 
-    private static void Shuffle(long[] values, Random random)
+    internal static void Shuffle(long[] values, Random random)
     {
         for (int i = values.Length - 1; i > 0; i--)
         {

@@ -22,21 +22,21 @@ namespace MLNet.Autoencoders;
 /// </remarks>
 public sealed class AutoencoderTransformer : ITransformer, IDisposable
 {
-    private readonly TransformsCatalog transforms;
-    private readonly OutputColumns outputs;
-    private readonly OnnxBatchScorer scorer;
-    private readonly object servingLock = new();
-    private ITransformer? serving;
-    private bool disposed;
+    private readonly OnnxFeaturizer featurizer;
 
     internal AutoencoderTransformer(TransformsCatalog transforms, AutoencoderModelInfo info, MlpWeights weights)
     {
-        this.transforms = transforms;
         Info = info;
         Weights = weights;
-        outputs = new OutputColumns(info.InputColumn, InputSize, info.LatentColumn, LatentDimension, info.ReconstructionColumn, info.ReconstructionErrorColumn);
-        var batched = MlpOnnxModel.Build(weights, info, OnnxTensorNames.Internal, batched: true);
-        scorer = new OnnxBatchScorer(MlpOnnxModel.ToBytes(batched), InputSize, LatentDimension);
+        var internalNames = OnnxTensorNames.Internal;
+        var outputs = new OutputColumns(info.InputColumn, InputSize, new[]
+        {
+            new OutputColumn(internalNames.Latent, info.LatentColumn, LatentDimension),
+            info.ReconstructionColumn is null ? null : new OutputColumn(internalNames.Reconstruction!, info.ReconstructionColumn, InputSize),
+            info.ReconstructionErrorColumn is null ? null : new OutputColumn(internalNames.ReconstructionError!, info.ReconstructionErrorColumn, 1),
+        }.OfType<OutputColumn>());
+        var batched = MlpOnnxModel.ToBytes(MlpOnnxModel.Build(weights, info, internalNames, batched: true));
+        featurizer = new OnnxFeaturizer(transforms, outputs, batched, internalNames.Input, tensor => GetServingOnnxModel(tensor), "the autoencoder");
         TrainingHistory = info.History
             .Select(h => new EpochReport(h.Epoch, h.TotalEpochs, h.TrainLoss, h.ValidationLoss, TimeSpan.FromSeconds(h.Seconds), h.IsBest, h.Stage))
             .ToArray();
@@ -109,86 +109,35 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
 
     private void ScoreOne(ReadOnlySpan<float> row, float[]? latent, float[]? reconstruction, float[]? error = null)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (row.Length != InputSize)
-            throw new ArgumentException($"The row has {row.Length} values, but the autoencoder expects {InputSize}.", nameof(row));
-        scorer.Score(row.ToArray(), 1, latent, reconstruction, error);
+        var names = OnnxTensorNames.Internal;
+        var outputs = new List<OutputBuffer>(1);
+        if (latent is not null) outputs.Add(new OutputBuffer(names.Latent, latent, LatentDimension));
+        if (reconstruction is not null) outputs.Add(new OutputBuffer(names.Reconstruction!, reconstruction, InputSize));
+        if (error is not null) outputs.Add(new OutputBuffer(names.ReconstructionError!, error, 1));
+        featurizer.ScoreOne(row, outputs.ToArray());
     }
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        CheckInput(inputSchema);
-        return outputs.AppendTo(inputSchema);
-    }
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => featurizer.GetOutputSchema(inputSchema);
 
     /// <summary>Adds the autoencoder's columns to <paramref name="input"/>. Lazy: rows are scored, a batch at a time, as a cursor reads them.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        CheckInput(input.Schema);
-        return new AutoencoderDataView(input, outputs, scorer);
-    }
+    public IDataView Transform(IDataView input) => featurizer.Transform(input);
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        CheckInput(inputSchema);
-        return Serving.GetRowToRowMapper(inputSchema);
-    }
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => featurizer.GetRowToRowMapper(inputSchema);
 
     /// <summary>Saves the ONNX graph through ML.NET's OnnxTransformer, so the zip loads without this library.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => Serving.Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => featurizer.Save(ctx);
 
     /// <summary>The single-row ONNX model as it is saved (graph input and outputs named after the columns).</summary>
-    internal byte[] GetServingOnnxModel(out OnnxTensorNames names)
+    internal byte[] GetServingOnnxModel() => featurizer.GetServingModel();
+
+    private byte[] GetServingOnnxModel(Func<string, string> tensor)
     {
-        names = ServingNames();
+        var names = new OnnxTensorNames(InputColumnName, tensor(OutputColumnName),
+            ReconstructionColumnName is null ? null : tensor(ReconstructionColumnName),
+            ReconstructionErrorColumnName is null ? null : tensor(ReconstructionErrorColumnName));
         return MlpOnnxModel.ToBytes(MlpOnnxModel.Build(Weights, Info, names, batched: false));
-    }
-
-    private void CheckInput(DataViewSchema schema)
-    {
-        int size = FeatureColumn.GetVectorSize(schema, InputColumnName);
-        if (size != InputSize)
-            throw new ArgumentOutOfRangeException("inputSchema",
-                $"Column '{InputColumnName}' has {size} features, but the autoencoder expects {InputSize}.");
-    }
-
-    // ONNX forbids an output named like the graph input, so an output that replaces its input column gets a temporary
-    // tensor name and the saved chain copies it back to the column name.
-    private OnnxTensorNames ServingNames()
-    {
-        string Safe(string name) => name == InputColumnName ? name + ".autoencoder" : name;
-        return new OnnxTensorNames(InputColumnName, Safe(OutputColumnName),
-            ReconstructionColumnName is null ? null : Safe(ReconstructionColumnName),
-            ReconstructionErrorColumnName is null ? null : Safe(ReconstructionErrorColumnName));
-    }
-
-    private ITransformer Serving
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            lock (servingLock)
-                return serving ??= CreateServingTransformer();
-        }
-    }
-
-    private ITransformer CreateServingTransformer()
-    {
-        var bytes = GetServingOnnxModel(out var names);
-        var tensorNames = new[] { names.Latent, names.Reconstruction, names.ReconstructionError }.OfType<string>().ToArray();
-        IEstimator<ITransformer> estimator = transforms.ApplyOnnxModel(tensorNames, [InputColumnName], new MemoryStream(bytes));
-        var renamed = tensorNames.Zip(outputs.Names).Where(p => p.First != p.Second).ToArray();
-        if (renamed.Length > 0)
-        {
-            foreach (var (tensor, column) in renamed)
-                estimator = estimator.Append(transforms.CopyColumns(column, tensor));
-            estimator = estimator.Append(transforms.DropColumns(renamed.Select(p => p.First).ToArray()));
-        }
-        // OnnxTransformer reads only the schema while fitting: a view with no rows serves.
-        return estimator.Fit(new MatrixDataView([], 0, InputSize, InputColumnName));
     }
 
     /// <summary>Finds the autoencoder in a model zip written by <c>mlContext.Model.Save</c> and gives it back typed.</summary>
@@ -221,11 +170,5 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     }
 
     /// <summary>Frees the ONNX Runtime sessions.</summary>
-    public void Dispose()
-    {
-        if (disposed) return;
-        disposed = true;
-        scorer.Dispose();
-        (serving as IDisposable)?.Dispose();
-    }
+    public void Dispose() => featurizer.Dispose();
 }

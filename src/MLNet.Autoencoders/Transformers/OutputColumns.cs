@@ -3,42 +3,39 @@ using Microsoft.ML.Data;
 
 namespace MLNet.Autoencoders.Transformers;
 
-/// <summary>The columns an autoencoder adds, in order: the latent, then the reconstruction and the error when requested.</summary>
+/// <summary>One column a featurizer adds: the tensor of the batched ONNX graph that fills it, its name and its width.</summary>
+internal sealed record OutputColumn(string Tensor, string Name, int Width);
+
+/// <summary>The columns a featurizer (autoencoder or VAE) adds, in order, each a known-size vector of Single filled by one
+/// output tensor of the batched ONNX graph.</summary>
 internal sealed class OutputColumns
 {
-    public const int LatentSlot = 0, ReconstructionSlot = 1, ErrorSlot = 2;
+    private readonly OutputColumn[] columns;
 
-    private readonly List<(int Kind, string Name, DataViewType Type)> columns = new();
-
-    public OutputColumns(string inputColumn, int inputSize, string latentColumn, int latentSize, string? reconstructionColumn, string? errorColumn)
+    public OutputColumns(string inputColumn, int inputSize, IEnumerable<OutputColumn> columns)
     {
         InputColumn = inputColumn;
-        columns.Add((LatentSlot, latentColumn, new VectorDataViewType(NumberDataViewType.Single, latentSize)));
-        if (reconstructionColumn is not null)
-            columns.Add((ReconstructionSlot, reconstructionColumn, new VectorDataViewType(NumberDataViewType.Single, inputSize)));
-        if (errorColumn is not null)
-            columns.Add((ErrorSlot, errorColumn, new VectorDataViewType(NumberDataViewType.Single, 1)));
+        InputSize = inputSize;
+        this.columns = columns.ToArray();
     }
 
     public string InputColumn { get; }
 
-    public int Count => columns.Count;
+    public int InputSize { get; }
+
+    public int Count => columns.Length;
+
+    public OutputColumn this[int slot] => columns[slot];
 
     public IEnumerable<string> Names => columns.Select(c => c.Name);
-
-    public int SlotKind(int slot) => columns[slot].Kind;
-
-    public bool Has(int kind) => columns.Any(c => c.Kind == kind);
-
-    public int IndexOf(int kind) => columns.FindIndex(c => c.Kind == kind);
 
     /// <summary>The input schema with the output columns added last (hiding any input column of the same name).</summary>
     public DataViewSchema AppendTo(DataViewSchema input)
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
-        foreach (var (_, name, type) in columns)
-            builder.AddColumn(name, type);
+        foreach (var column in columns)
+            builder.AddColumn(column.Name, new VectorDataViewType(NumberDataViewType.Single, column.Width));
         return builder.ToSchema();
     }
 }

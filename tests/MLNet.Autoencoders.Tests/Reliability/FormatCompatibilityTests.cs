@@ -67,8 +67,8 @@ public class FormatCompatibilityTests
         };
         var folder = Path.Combine(RepositoryPaths.Root(), "tests", "MLNet.Autoencoders.Tests", "Fixtures");
         Directory.CreateDirectory(folder);
-        ml.Model.Save(model, data.Schema, Path.Combine(folder, FixtureName(AutoencoderOnnxFormat.FormatVersion) + ".zip"));
-        File.WriteAllText(Path.Combine(folder, FixtureName(AutoencoderOnnxFormat.FormatVersion) + ".json"), JsonSerializer.Serialize(expected, new JsonSerializerOptions { WriteIndented = true }));
+        ml.Model.Save(model, data.Schema, Path.Combine(folder, FixtureName(AutoencoderOnnxFormat.AutoencoderFormatVersion) + ".zip"));
+        File.WriteAllText(Path.Combine(folder, FixtureName(AutoencoderOnnxFormat.AutoencoderFormatVersion) + ".json"), JsonSerializer.Serialize(expected, new JsonSerializerOptions { WriteIndented = true }));
     }
 
     [Theory]

@@ -5,12 +5,13 @@ using MLNet.Autoencoders.Inference;
 namespace MLNet.Autoencoders.Transformers;
 
 /// <summary>
-/// The lazy result of <see cref="AutoencoderTransformer.Transform(IDataView)"/>: the input's columns plus the autoencoder's.
+/// The lazy result of a featurizer's Transform (<see cref="AutoencoderTransformer"/>, <see cref="VaeTransformer"/>): the input's
+/// columns plus the featurizer's.
 /// Rows are scored in batches: a second cursor over the input reads the feature column ahead, a batch at a time, and
 /// ONNX Runtime scores the whole batch in one call, while the consumer's cursor passes every input column through untouched.
 /// Both input cursors are unshuffled, so they visit the same rows in the same order.
 /// </summary>
-internal sealed class AutoencoderDataView : IDataView
+internal sealed class FeaturizerDataView : IDataView
 {
     internal const int BatchRows = 1024;
 
@@ -18,7 +19,7 @@ internal sealed class AutoencoderDataView : IDataView
     private readonly OutputColumns outputs;
     private readonly OnnxBatchScorer scorer;
 
-    public AutoencoderDataView(IDataView source, OutputColumns outputs, OnnxBatchScorer scorer)
+    public FeaturizerDataView(IDataView source, OutputColumns outputs, OnnxBatchScorer scorer)
     {
         this.source = source;
         this.outputs = outputs;
@@ -46,31 +47,38 @@ internal sealed class AutoencoderDataView : IDataView
 
     private sealed class Cursor : DataViewRowCursor
     {
-        private readonly AutoencoderDataView parent;
+        private readonly FeaturizerDataView parent;
         private readonly DataViewRowCursor main;
         private readonly bool[] active;
         private readonly DataViewRowCursor? ahead;
         private readonly ValueGetter<VBuffer<float>>? aheadGetter;
-        private readonly float[]? input, latent, reconstruction, error;
+        private readonly float[]? input;
+        // One buffer per output column (null when the column is inactive), and the scorer's view of the active ones.
+        private readonly float[]?[] buffers;
+        private readonly OutputBuffer[] requested = [];
         private VBuffer<float> row;
         private int batchCount, batchPosition;
 
-        public Cursor(AutoencoderDataView parent, DataViewRowCursor main, bool[] active)
+        public Cursor(FeaturizerDataView parent, DataViewRowCursor main, bool[] active)
         {
             this.parent = parent;
             this.main = main;
             this.active = active;
+            buffers = new float[]?[active.Length];
             if (!active.Any(a => a)) return;
             var inputColumn = parent.source.Schema[parent.outputs.InputColumn];
             ahead = parent.source.GetRowCursor([inputColumn]);
             aheadGetter = ahead.GetGetter<VBuffer<float>>(inputColumn);
-            int d = parent.scorer.InputSize;
-            input = new float[BatchRows * d];
-            if (active[OutputColumns.LatentSlot]) latent = new float[BatchRows * parent.scorer.LatentSize];
-            if (parent.outputs.Has(OutputColumns.ReconstructionSlot) && active[parent.outputs.IndexOf(OutputColumns.ReconstructionSlot)])
-                reconstruction = new float[BatchRows * d];
-            if (parent.outputs.Has(OutputColumns.ErrorSlot) && active[parent.outputs.IndexOf(OutputColumns.ErrorSlot)])
-                error = new float[BatchRows];
+            input = new float[BatchRows * parent.outputs.InputSize];
+            var list = new List<OutputBuffer>();
+            for (int slot = 0; slot < active.Length; slot++)
+            {
+                if (!active[slot]) continue;
+                var column = parent.outputs[slot];
+                buffers[slot] = new float[BatchRows * column.Width];
+                list.Add(new OutputBuffer(column.Tensor, buffers[slot]!, column.Width));
+            }
+            requested = list.ToArray();
         }
 
         public override long Position => main.Position;
@@ -97,19 +105,19 @@ internal sealed class AutoencoderDataView : IDataView
 
         private void FillBatch()
         {
-            int d = parent.scorer.InputSize;
+            int d = parent.outputs.InputSize;
             int count = 0;
             while (count < BatchRows && ahead!.MoveNext())
             {
                 aheadGetter!(ref row);
                 if (row.Length != d)
-                    throw new InvalidOperationException($"Column '{parent.outputs.InputColumn}' has a row with {row.Length} values, but the autoencoder expects {d}.");
+                    throw new InvalidOperationException($"Column '{parent.outputs.InputColumn}' has a row with {row.Length} values, but the model expects {d}.");
                 row.CopyTo(input.AsSpan(count * d, d));
                 count++;
             }
             if (count == 0)
-                throw new InvalidOperationException("The input data returned fewer rows on a second pass than on the first; the autoencoder needs data that reads the same each time.");
-            parent.scorer.Score(input!, count, latent, reconstruction, error);
+                throw new InvalidOperationException("The input data returned fewer rows on a second pass than on the first; the model needs data that reads the same each time.");
+            parent.scorer.Score(input!, count, requested);
             batchCount = count;
             batchPosition = 0;
         }
@@ -122,12 +130,7 @@ internal sealed class AutoencoderDataView : IDataView
             int slot = column.Index - sourceCount;
             if (!active[slot])
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was made.");
-            Delegate getter = parent.outputs.SlotKind(slot) switch
-            {
-                OutputColumns.LatentSlot => VectorGetter(latent!, parent.scorer.LatentSize),
-                OutputColumns.ReconstructionSlot => VectorGetter(reconstruction!, parent.scorer.InputSize),
-                _ => VectorGetter(error!, 1),
-            };
+            Delegate getter = VectorGetter(buffers[slot]!, parent.outputs[slot].Width);
             return getter as ValueGetter<TValue>
                 ?? throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}, not {typeof(TValue).Name}.");
         }

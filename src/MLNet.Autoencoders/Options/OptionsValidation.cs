@@ -1,0 +1,39 @@
+namespace MLNet.Autoencoders;
+
+/// <summary>Checks of the settings every autoencoder kind shares; each error names the option and its value.</summary>
+internal static class OptionsValidation
+{
+    /// <param name="o">The options.</param>
+    /// <param name="extraOutputNames">The kind's own optional output columns (null entries: not produced).</param>
+    public static void ValidateShared(AutoencoderOptionsBase o, params string?[] extraOutputNames)
+    {
+        if (string.IsNullOrWhiteSpace(o.OutputColumnName))
+            throw new ArgumentException("OutputColumnName must name a column.", nameof(o.OutputColumnName));
+        if (o.InputColumnName is not null && string.IsNullOrWhiteSpace(o.InputColumnName))
+            throw new ArgumentException("InputColumnName must name a column (or be null to use OutputColumnName).", nameof(o.InputColumnName));
+        var outputNames = new[] { o.OutputColumnName, o.ReconstructionColumnName }.Concat(extraOutputNames).OfType<string>().ToArray();
+        if (outputNames.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("Optional output column names must be null or name a column.");
+        if (outputNames.Distinct().Count() != outputNames.Length)
+            throw new ArgumentException($"The output columns must have different names; got {string.Join(", ", outputNames.Select(n => $"'{n}'"))}.");
+        if (o.LatentDimension <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.LatentDimension), o.LatentDimension, "LatentDimension must be at least 1.");
+        if (o.HiddenLayerSizes is null)
+            throw new ArgumentNullException(nameof(o.HiddenLayerSizes), "HiddenLayerSizes must be an array (empty for no hidden layer).");
+        if (o.HiddenLayerSizes.Any(s => s <= 0))
+            throw new ArgumentOutOfRangeException(nameof(o.HiddenLayerSizes), $"Every hidden layer size must be at least 1; got [{string.Join(", ", o.HiddenLayerSizes)}].");
+        if (!Enum.IsDefined(o.Activation)) throw new ArgumentOutOfRangeException(nameof(o.Activation), o.Activation, "Unknown activation.");
+        if (o.Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(o.Epochs), o.Epochs, "Epochs must be at least 1.");
+        if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be at least 1.");
+        if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate))
+            throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "LearningRate must be a positive number.");
+        if (!(o.WeightDecay >= 0) || !double.IsFinite(o.WeightDecay))
+            throw new ArgumentOutOfRangeException(nameof(o.WeightDecay), o.WeightDecay, "WeightDecay must be 0 or more.");
+        if (!(o.ValidationFraction >= 0 && o.ValidationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must lie in [0, 1).");
+        if (o.EarlyStoppingPatience <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
+        if (o.NumberOfThreads is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.NumberOfThreads), o.NumberOfThreads, "NumberOfThreads must be at least 1 (or null for TorchSharp's default).");
+    }
+}

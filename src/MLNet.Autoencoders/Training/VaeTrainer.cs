@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using MLNet.Autoencoders.Data;
+using MLNet.Autoencoders.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Autoencoders.Training;
+
+/// <summary>
+/// Trains a <see cref="VaeNetwork"/> with Adam on the negative ELBO (reconstruction + beta × KL, mean per row), with an
+/// optional linear KL warm-up and the same validation and early stopping as the autoencoder.
+/// </summary>
+internal static class VaeTrainer
+{
+    public static (VaeWeights Weights, IReadOnlyList<VaeEpochReport> History, int BestEpoch) Train(FeatureMatrix data, VaeArchitecture architecture,
+        TrainingSettings settings, VaeSettings vae, Action<VaeEpochReport> report, Action checkAlive)
+    {
+        if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
+        var random = new Random(settings.Seed);
+        var (trainRows, validationRows) = MlpTrainer.Split(data.Rows, settings.ValidationFraction, random);
+
+        using var initGenerator = new Generator((ulong)(uint)settings.Seed);
+        using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
+        using var network = new VaeNetwork(architecture, initGenerator, noiseGenerator);
+        using var all = torch.tensor(data.Values.Length == data.Rows * data.Columns ? data.Values : data.Values.AsSpan(0, data.Rows * data.Columns).ToArray(),
+            new long[] { data.Rows, data.Columns });
+        using var validationIndex = validationRows.Length > 0 ? torch.tensor(validationRows) : null;
+        using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
+        using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, validationIndex is not null);
+        var history = new List<VaeEpochReport>();
+
+        long stepsPerEpoch = (trainRows.Length + settings.BatchSize - 1) / settings.BatchSize;
+        long warmupSteps = vae.KlWarmupEpochs * stepsPerEpoch;
+        long step = 0;
+        double beta = vae.Beta;
+        Tensor[] Terms(Tensor batch, double weight)
+        {
+            var (output, mean, logVariance) = network.forward(batch);
+            var reconstruction = VaeLoss.Reconstruction(output, batch, architecture).mean();
+            var kl = VaeLoss.Kl(mean, logVariance).mean();
+            return [reconstruction + weight * kl, reconstruction, kl];
+        }
+
+        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            var terms = MlpTrainer.RunEpoch(all, trainRows, settings.BatchSize, random, optimizer, checkAlive, batch =>
+            {
+                // Linear warm-up, step by step: beta reaches its full value after KlWarmupEpochs epochs.
+                step++;
+                beta = warmupSteps > 0 ? vae.Beta * Math.Min(1.0, (double)step / warmupSteps) : vae.Beta;
+                return Terms(batch, beta);
+            });
+            watch.Stop();
+            MlpTrainer.CheckFinite(terms[0], epoch, "", settings);
+
+            double[]? validation = validationIndex is null ? null : MlpTrainer.EvaluateMeans(network, all, validationIndex, batch => Terms(batch, vae.Beta));
+            bool isBest = tracker.Update(epoch, validation?[0] ?? terms[0]);
+            var epochReport = new VaeEpochReport(epoch, settings.Epochs, terms[1], terms[2], beta, vae.Beta, validation?[1], validation?[2], watch.Elapsed, isBest);
+            history.Add(epochReport);
+            report(epochReport);
+            if (tracker.ShouldStop) break;
+        }
+        tracker.RestoreBest();
+        return (network.ExportWeights(), history, tracker.BestEpoch);
+    }
+}
