@@ -69,6 +69,8 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         if (o.Loss == ReconstructionLoss.BinaryCrossEntropy && o.OutputActivation == OutputActivation.Identity)
             throw new ArgumentException("BinaryCrossEntropy needs a sigmoid output; set OutputActivation to Auto or Sigmoid.", nameof(o.OutputActivation));
         if (!Enum.IsDefined(o.Pretraining)) throw new ArgumentOutOfRangeException(nameof(o.Pretraining), o.Pretraining, "Unknown pretraining.");
+        if (o.Pretraining == Pretraining.GreedyLayerWise && o.Convolution is not null)
+            throw new ArgumentException("Greedy layer-wise pretraining is for fully connected layers; it cannot be combined with Convolution.", nameof(o.Pretraining));
         if (o.PretrainingEpochsPerLayer <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.PretrainingEpochsPerLayer), o.PretrainingEpochsPerLayer, "PretrainingEpochsPerLayer must be at least 1.");
         return o.Clone();
@@ -99,14 +101,15 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             OutputActivation.Auto => options.Loss == ReconstructionLoss.BinaryCrossEntropy || unitRange ? OutputActivation.Sigmoid : OutputActivation.Identity,
             var explicitChoice => explicitChoice,
         };
-        var architecture = new MlpArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, outputActivation, options.TiedWeights);
+        var convolution = OptionsValidation.ConvolutionFor(options.Convolution, InputColumnName, inputSize);
+        var architecture = new MlpArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, outputActivation, options.TiedWeights, convolution);
         int seed = options.Seed ?? host.Rand.Next();
         var settings = new TrainingSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay,
             options.ValidationFraction, options.EarlyStoppingPatience, seed, options.NumberOfThreads, options.Loss,
             options.Pretraining, options.PretrainingEpochsPerLayer);
 
         channel.Info(MessageSensitivity.None,
-            $"Training a {string.Join("-", architecture.LayerSizes)} autoencoder on {data.Rows} rows of column '{InputColumnName}' ({options.Loss}, {outputActivation} output{(options.TiedWeights ? ", tied weights" : "")}" +
+            $"Training a {(convolution is null ? "" : convolution + " → ")}{string.Join("-", architecture.LayerSizes)} autoencoder on {data.Rows} rows of column '{InputColumnName}' ({options.Loss}, {outputActivation} output{(options.TiedWeights ? ", tied weights" : "")}" +
             (corruption is null ? "" : $", denoising {corruption}") +
             (options.Pretraining == Pretraining.GreedyLayerWise ? $", greedy pretraining {options.PretrainingEpochsPerLayer} epochs per layer" : "") + ").");
         var result = MlpTrainer.Train(data, architecture, settings, corruption, report =>
@@ -129,6 +132,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             Activation = architecture.Activation,
             OutputActivation = architecture.OutputActivation,
             TiedWeights = architecture.TiedWeights,
+            Convolution = convolution,
             Loss = options.Loss,
             Epochs = options.Epochs,
             BatchSize = options.BatchSize,

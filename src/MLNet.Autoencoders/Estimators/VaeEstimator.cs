@@ -88,14 +88,15 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
         if (options.Likelihood == VaeLikelihood.Bernoulli && !(min >= 0 && max <= 1))
             throw new InvalidOperationException(
                 $"Column '{InputColumnName}' has values in [{min}, {max}], but the Bernoulli likelihood needs data in [0, 1]. Normalize it first (mlContext.Transforms.NormalizeMinMax) or use VaeLikelihood.Gaussian.");
-        var architecture = new VaeArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, options.Likelihood, options.GaussianVariance);
+        var convolution = OptionsValidation.ConvolutionFor(options.Convolution, InputColumnName, inputSize);
+        var architecture = new VaeArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, options.Likelihood, options.GaussianVariance, convolution);
         int seed = options.Seed ?? host.Rand.Next();
         var settings = new TrainingSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay,
             options.ValidationFraction, options.EarlyStoppingPatience, seed, options.NumberOfThreads, ReconstructionLoss.MeanSquaredError,
             Pretraining.None, 0);
 
         channel.Info(MessageSensitivity.None,
-            $"Training a {string.Join("-", architecture.LayerSizes)} VAE on {data.Rows} rows of column '{InputColumnName}' ({options.Likelihood} likelihood" +
+            $"Training a {(convolution is null ? "" : convolution + " → ")}{string.Join("-", architecture.LayerSizes)} VAE on {data.Rows} rows of column '{InputColumnName}' ({options.Likelihood} likelihood" +
             (options.Likelihood == VaeLikelihood.Gaussian ? $", variance {options.GaussianVariance}" : "") + $", beta {options.Beta}" +
             (options.KlWarmupEpochs > 0 ? $", KL warm-up {options.KlWarmupEpochs} epochs" : "") + ").");
         var (weights, history, bestEpoch) = VaeTrainer.Train(data, architecture, settings, new VaeSettings(options.Beta, options.KlWarmupEpochs), report =>
@@ -114,6 +115,7 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
             ScoreColumn = options.ScoreColumnName,
             LayerSizes = architecture.LayerSizes,
             Activation = architecture.Activation,
+            Convolution = convolution,
             OutputActivation = options.Likelihood == VaeLikelihood.Bernoulli ? OutputActivation.Sigmoid : OutputActivation.Identity,
             Likelihood = options.Likelihood,
             GaussianVariance = options.GaussianVariance,

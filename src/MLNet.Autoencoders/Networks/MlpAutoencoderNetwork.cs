@@ -14,12 +14,13 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
     private readonly ModuleList<Linear> decoder = new();
     private readonly ParameterList tiedDecoderBiases = new();
     private readonly Activation activation;
+    private readonly ConvolutionalStack? convolution;
 
     public MlpAutoencoderNetwork(MlpArchitecture architecture, Generator generator) : base(nameof(MlpAutoencoderNetwork))
     {
         Architecture = architecture;
         activation = architecture.Activation;
-        int[] sizes = architecture.LayerSizes;
+        int[] sizes = architecture.DenseSizes;
         for (int i = 0; i + 1 < sizes.Length; i++)
             encoder.Add(nn.Linear(sizes[i], sizes[i + 1]));
         for (int i = sizes.Length - 1; i > 0; i--)
@@ -29,7 +30,10 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
             else
                 decoder.Add(nn.Linear(sizes[i], sizes[i - 1]));
         }
+        if (architecture.Convolution is { } spec) convolution = new ConvolutionalStack(spec, activation, architecture.TiedWeights);
         RegisterComponents();
+        // A plain MLP draws nothing for convolutions, so its weights are what they were before convolutions existed.
+        convolution?.Initialize(generator);
         Initialize(generator);
     }
 
@@ -51,7 +55,7 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
 
     public Tensor Encode(Tensor x)
     {
-        Tensor h = x;
+        Tensor h = convolution?.Encode(x) ?? x;
         for (int k = 0; k < encoder.Count; k++) h = EncodeLayer(k, h);
         return h;
     }
@@ -61,7 +65,7 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
     {
         Tensor h = z;
         for (int i = 0; i < encoder.Count; i++) h = DecodeLayer(i, h);
-        return h;
+        return convolution?.Decode(h) ?? h;
     }
 
     /// <summary>Encoder layer <paramref name="k"/> (from the input), with its activation unless it is the linear latent layer.</summary>
@@ -71,14 +75,15 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
         return k < encoder.Count - 1 ? Activate(h) : h;
     }
 
-    /// <summary>Decoder layer <paramref name="i"/> (from the latent), with its activation unless it gives the output logits.</summary>
+    /// <summary>Decoder layer <paramref name="i"/> (from the latent), with its activation unless it gives the output logits
+    /// (the last dense layer is activated when transposed convolutions follow it).</summary>
     public Tensor DecodeLayer(int i, Tensor h)
     {
         int n = encoder.Count;
         h = Architecture.TiedWeights
             ? nn.functional.linear(h, encoder[n - 1 - i].weight!.t(), tiedDecoderBiases[i])
             : decoder[i].forward(h);
-        return i < n - 1 ? Activate(h) : h;
+        return i < n - 1 || convolution is not null ? Activate(h) : h;
     }
 
     /// <summary>The parameters of encoder layer <paramref name="k"/> and its mirror decoder layer: what greedy pretraining of layer k trains.</summary>
@@ -107,6 +112,7 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
             weights.DecoderBiases[i] = ToArray(DecoderBias(i));
             if (!Architecture.TiedWeights) weights.DecoderWeights[i] = ToArray(DecoderWeight(i)!);
         }
+        weights.Convolution = convolution?.Export();
         return weights;
     }
 

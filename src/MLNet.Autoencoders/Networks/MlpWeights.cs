@@ -22,4 +22,6 @@ internal sealed class MlpWeights
     /// <summary>Entries stay null when the weights are tied.</summary>
     public float[][] DecoderWeights { get; }
     public float[][] DecoderBiases { get; }
+    /// <summary>The convolutional front's kernels, or null for a plain MLP.</summary>
+    public ConvolutionWeights? Convolution { get; set; }
 }

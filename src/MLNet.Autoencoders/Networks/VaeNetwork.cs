@@ -15,6 +15,7 @@ internal sealed class VaeNetwork : nn.Module<Tensor, (Tensor Output, Tensor Mean
     private readonly Linear logVarianceHead;
     private readonly ModuleList<Linear> decoder = new();
     private readonly Generator noise;
+    private readonly ConvolutionalStack? convolution;
 
     /// <param name="architecture">The shape.</param>
     /// <param name="init">Draws the initial weights.</param>
@@ -23,14 +24,16 @@ internal sealed class VaeNetwork : nn.Module<Tensor, (Tensor Output, Tensor Mean
     {
         Architecture = architecture;
         this.noise = noise;
-        int[] sizes = architecture.LayerSizes;
+        int[] sizes = architecture.DenseSizes;
         for (int i = 0; i < architecture.HiddenCount; i++)
             encoder.Add(nn.Linear(sizes[i], sizes[i + 1]));
         meanHead = nn.Linear(architecture.HeadInputSize, architecture.LatentSize);
         logVarianceHead = nn.Linear(architecture.HeadInputSize, architecture.LatentSize);
         for (int i = sizes.Length - 1; i > 0; i--)
             decoder.Add(nn.Linear(sizes[i], sizes[i - 1]));
+        if (architecture.Convolution is { } spec) convolution = new ConvolutionalStack(spec, architecture.Activation, tied: false);
         RegisterComponents();
+        convolution?.Initialize(init);
         Activations.InitializeLinear(encoder.Append(meanHead).Append(logVarianceHead).Concat(decoder), init);
     }
 
@@ -39,7 +42,7 @@ internal sealed class VaeNetwork : nn.Module<Tensor, (Tensor Output, Tensor Mean
     /// <summary>q(z|x): the mean and log σ² of each row's latent Gaussian.</summary>
     public (Tensor Mean, Tensor LogVariance) Encode(Tensor x)
     {
-        Tensor h = x;
+        Tensor h = convolution?.Encode(x) ?? x;
         foreach (var layer in encoder) h = Activations.Apply(layer.forward(h), Architecture.Activation);
         return (meanHead.forward(h), logVarianceHead.forward(h));
     }
@@ -59,9 +62,9 @@ internal sealed class VaeNetwork : nn.Module<Tensor, (Tensor Output, Tensor Mean
         for (int i = 0; i < decoder.Count; i++)
         {
             h = decoder[i].forward(h);
-            if (i < decoder.Count - 1) h = Activations.Apply(h, Architecture.Activation);
+            if (i < decoder.Count - 1 || convolution is not null) h = Activations.Apply(h, Architecture.Activation);
         }
-        return h;
+        return convolution?.Decode(h) ?? h;
     }
 
     public override (Tensor Output, Tensor Mean, Tensor LogVariance) forward(Tensor x)
@@ -87,6 +90,7 @@ internal sealed class VaeNetwork : nn.Module<Tensor, (Tensor Output, Tensor Mean
             weights.DecoderWeights[i] = Activations.ToArray(decoder[i].weight!);
             weights.DecoderBiases[i] = Activations.ToArray(decoder[i].bias!);
         }
+        weights.Convolution = convolution?.Export();
         return weights;
     }
 
@@ -107,5 +111,6 @@ internal sealed class VaeNetwork : nn.Module<Tensor, (Tensor Output, Tensor Mean
             Activations.Load(decoder[i].weight!, weights.DecoderWeights[i]);
             Activations.Load(decoder[i].bias!, weights.DecoderBiases[i]);
         }
+        if (weights.Convolution is not null) convolution?.Import(weights.Convolution);
     }
 }

@@ -25,4 +25,6 @@ internal sealed class VaeWeights
     public float[] LogVarianceBias { get; set; } = [];
     public float[][] DecoderWeights { get; }
     public float[][] DecoderBiases { get; }
+    /// <summary>The convolutional front's kernels, or null for a plain MLP.</summary>
+    public ConvolutionWeights? Convolution { get; set; }
 }

@@ -13,7 +13,8 @@ internal static class MlpOnnxModel
     {
         var arch = weights.Architecture;
         int n = arch.LayerCount;
-        int[] sizes = arch.LayerSizes;
+        int[] sizes = arch.DenseSizes;
+        var conv = arch.Convolution;
         var g = new OnnxGraphBuilder("autoencoder");
         long?[] Shape(long size) => batched ? [null, size] : [size];
 
@@ -31,26 +32,36 @@ internal static class MlpOnnxModel
             g.AddInitializer($"decoder.{i}.bias", weights.DecoderBiases[i], outSize);
         }
 
-        // Encoder: MatMul works on a [D] row and on an [N, D] batch alike, so both forms share these nodes.
-        string h = names.Input;
+        if (conv is not null) ConvolutionOnnx.AddInitializers(g, conv, weights.Convolution!, arch.TiedWeights);
+
+        // Encoder: MatMul works on a [D] row and on an [N, D] batch alike, so both forms share these nodes. The convolutional
+        // front works on [N, C, H, W] only, so a single row becomes a batch of one and the latent is reshaped back to [L].
+        string h = conv is null ? names.Input : ConvolutionOnnx.Encode(g, conv, arch.Activation, names.Input);
+        bool reshapeLatent = conv is not null && !batched;
         for (int i = 0; i < n; i++)
         {
             bool last = i == n - 1;
-            string output = last ? names.Latent : $"encoder.{i}.out";
+            string output = last && !reshapeLatent ? names.Latent : $"encoder.{i}.out";
             h = g.Dense(h, $"encoder.{i}.weight", $"encoder.{i}.bias", last ? null : arch.Activation, last ? output : null);
+        }
+        if (reshapeLatent)
+        {
+            g.AddInt64Initializer("latent_shape", [arch.LatentSize], 1);
+            g.AddNode("Reshape", names.Latent, h, "latent_shape");
         }
         g.AddOutput(names.Latent, Shape(arch.LatentSize));
 
         if (names.Reconstruction is null && names.ReconstructionError is null)
-            return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info));
+            return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info, info.Convolution is null ? AutoencoderOnnxFormat.AutoencoderFormatVersion : AutoencoderOnnxFormat.FormatVersion));
 
         for (int i = 0; i < n; i++)
         {
             string weight = $"decoder.{i}.weight";
             if (arch.TiedWeights)
                 weight = g.AddNode("Transpose", $"decoder.{i}.tied_weight", $"encoder.{n - 1 - i}.weight");
-            h = g.Dense(h, weight, $"decoder.{i}.bias", i < n - 1 ? arch.Activation : null, null);
+            h = g.Dense(h, weight, $"decoder.{i}.bias", i < n - 1 || conv is not null ? arch.Activation : null, null);
         }
+        if (conv is not null) h = ConvolutionOnnx.Decode(g, conv, arch.Activation, arch.TiedWeights, h, "conv.output", batched);
         string reconstruction = names.Reconstruction ?? "reconstruction";
         if (arch.OutputActivation == OutputActivation.Sigmoid)
             g.AddNode("Sigmoid", reconstruction, h);
@@ -71,7 +82,7 @@ internal static class MlpOnnxModel
             // A vector of one, not a rank-0 scalar: ML.NET 5.0.1's OnnxTransformer cannot read rank-0 outputs.
             g.AddOutput(names.ReconstructionError, Shape(1));
         }
-        return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info));
+        return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info, info.Convolution is null ? AutoencoderOnnxFormat.AutoencoderFormatVersion : AutoencoderOnnxFormat.FormatVersion));
     }
 
     /// <summary>The metadata every saved model carries: its format version and its JSON description.</summary>
@@ -89,7 +100,7 @@ internal static class MlpOnnxModel
             throw new InvalidDataException("The model is a variational autoencoder; load it with VaeTransformer.Load.");
         var arch = info.Architecture;
         int n = arch.LayerCount;
-        int[] sizes = arch.LayerSizes;
+        int[] sizes = arch.DenseSizes;
         var initializers = new InitializerTable(model);
         float[] Get(string name, long expected) => initializers.Get(name, expected);
         var weights = new MlpWeights(arch);
@@ -102,6 +113,7 @@ internal static class MlpOnnxModel
                 weights.DecoderWeights[i] = Transpose(Get($"decoder.{i}.weight", (long)inSize * outSize), inSize, outSize);
             weights.DecoderBiases[i] = Get($"decoder.{i}.bias", outSize);
         }
+        if (arch.Convolution is { } conv) weights.Convolution = ConvolutionOnnx.Read(initializers, conv, arch.TiedWeights);
         return (info, weights);
     }
 
@@ -129,6 +141,10 @@ internal static class MlpOnnxModel
                 throw new InvalidDataException("The autoencoder model's description lacks its column names.");
             if (!Enum.IsDefined(info.Activation) || info.OutputActivation is not (OutputActivation.Identity or OutputActivation.Sigmoid))
                 throw new InvalidDataException($"The autoencoder model's activations ({info.Activation}, output {info.OutputActivation}) are unknown.");
+            if (info.Convolution is { } conv && (conv.StageChannels is not { Length: > 0 } || conv.StageChannels.Any(c => c <= 0)
+                || conv.Channels <= 0 || conv.Height <= 0 || conv.Width <= 0 || conv.KernelSize <= 0 || conv.Stride <= 0
+                || (long)conv.Channels * conv.Height * conv.Width != info.LayerSizes[0] || conv.Problem() is not null))
+                throw new InvalidDataException("The autoencoder model's convolution description is damaged.");
             if (info.History is null || info.History.Any(h => h is null || h.Stage is null || !(h.Seconds >= 0 && h.Seconds < MaxEpochSeconds)))
                 throw new InvalidDataException("The autoencoder model's training history is damaged.");
             return info;

@@ -31,12 +31,13 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>A 64-bit integer initializer (shapes, axes).</summary>
-    public void AddInt64Initializer(string name, long[] values, params long[] dims)
+    public string AddInt64Initializer(string name, long[] values, params long[] dims)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.AddRange(dims);
         tensor.Int64Data.AddRange(values);
         Graph.Initializer.Add(tensor);
+        return name;
     }
 
     /// <summary>A fully connected layer: input × weight ([in, out]) + bias, then the activation (none for null).
@@ -51,16 +52,18 @@ internal sealed class OnnxGraphBuilder
         string prefix = bias[..^".bias".Length];
         string product = AddNode("MatMul", $"{prefix}.matmul", input, weight);
         string sum = AddNode("Add", activation is null && outputName is not null ? outputName : $"{prefix}.add", product, bias);
-        return activation switch
-        {
-            null => sum,
-            Activation.Relu => AddNode("Relu", $"{prefix}.relu", sum),
-            Activation.LeakyRelu => AddNode("LeakyRelu", $"{prefix}.leaky_relu", [sum], node => node.Attribute.Add(FloatAttribute("alpha", 0.01f))),
-            Activation.Tanh => AddNode("Tanh", $"{prefix}.tanh", sum),
-            Activation.Sigmoid => AddNode("Sigmoid", $"{prefix}.sigmoid", sum),
-            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
-        };
+        return activation is null ? sum : Activate(sum, activation.Value, prefix);
     }
+
+    /// <summary>Applies a hidden-layer non-linearity; the node's output is named from <paramref name="prefix"/>.</summary>
+    public string Activate(string input, Activation activation, string prefix) => activation switch
+    {
+        Activation.Relu => AddNode("Relu", $"{prefix}.relu", input),
+        Activation.LeakyRelu => AddNode("LeakyRelu", $"{prefix}.leaky_relu", [input], node => node.Attribute.Add(FloatAttribute("alpha", 0.01f))),
+        Activation.Tanh => AddNode("Tanh", $"{prefix}.tanh", input),
+        Activation.Sigmoid => AddNode("Sigmoid", $"{prefix}.sigmoid", input),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
 
     public string AddNode(string opType, string output, params string[] inputs) => AddNode(opType, output, inputs, null);
 

@@ -14,8 +14,9 @@ internal static class VaeOnnxModel
     {
         var arch = weights.Architecture;
         int hidden = arch.HiddenCount;
-        int[] sizes = arch.LayerSizes;
+        int[] sizes = arch.DenseSizes;
         int latent = arch.LatentSize;
+        var conv = arch.Convolution;
         var g = new OnnxGraphBuilder("variational_autoencoder");
         long?[] Shape(long size) => batched ? [null, size] : [size];
 
@@ -37,13 +38,19 @@ internal static class VaeOnnxModel
             g.AddInitializer($"decoder.{i}.bias", weights.DecoderBiases[i], outSize);
         }
 
-        string h = names.Input;
+        if (conv is not null) ConvolutionOnnx.AddInitializers(g, conv, weights.Convolution!, tied: false);
+
+        // The convolutional front works on [N, C, H, W] only: a single row becomes a batch of one, and every per-row output
+        // is reshaped back to its single-row form at the end.
+        bool squeeze = conv is not null && !batched;
+        string Output(string name) => squeeze ? name + ".2d" : name;
+        string h = conv is null ? names.Input : ConvolutionOnnx.Encode(g, conv, arch.Activation, names.Input);
         for (int i = 0; i < hidden; i++)
             h = g.Dense(h, $"encoder.{i}.weight", $"encoder.{i}.bias", arch.Activation, null);
         bool sample = info.Output == VaeOutput.Sample;
-        string mean = g.Dense(h, "mean.weight", "mean.bias", null, sample ? MeanTensor : names.Latent);
+        string mean = g.Dense(h, "mean.weight", "mean.bias", null, sample ? MeanTensor : Output(names.Latent));
         bool needsLogVariance = sample || names.LogVariance is not null || names.Score is not null;
-        string? logVariance = needsLogVariance ? g.Dense(h, "log_variance.weight", "log_variance.bias", null, names.LogVariance ?? "log_variance") : null;
+        string? logVariance = needsLogVariance ? g.Dense(h, "log_variance.weight", "log_variance.bias", null, names.LogVariance is null ? "log_variance" : Output(names.LogVariance)) : null;
         if (sample)
         {
             // z = mean + exp(½ log σ²) ⊙ ε. ONNX Runtime seeds the node's generator once per session, so each run draws afresh
@@ -54,8 +61,16 @@ internal static class VaeOnnxModel
             string halfLog = g.AddNode("Mul", "half_log_variance", logVariance!, "half");
             string sigma = g.AddNode("Exp", "sigma", halfLog);
             string noise = g.AddNode("Mul", "scaled_epsilon", sigma, epsilon);
-            g.AddNode("Add", names.Latent, mean, noise);
+            g.AddNode("Add", Output(names.Latent), mean, noise);
         }
+        void Squeeze(string? name, long size)
+        {
+            if (!squeeze || name is null) return;
+            string shape = g.AddInt64Initializer(name + ".shape", [size], 1);
+            g.AddNode("Reshape", name, name + ".2d", shape);
+        }
+        Squeeze(names.Latent, latent);
+        Squeeze(names.LogVariance, latent);
         g.AddOutput(names.Latent, Shape(latent));
         if (sample && batched) g.AddOutput(MeanTensor, Shape(latent));
         if (names.LogVariance is not null) g.AddOutput(names.LogVariance, Shape(latent));
@@ -64,17 +79,20 @@ internal static class VaeOnnxModel
         {
             string d = mean;
             for (int i = 0; i <= hidden; i++)
-                d = g.Dense(d, $"decoder.{i}.weight", $"decoder.{i}.bias", i < hidden ? arch.Activation : null, i < hidden ? null : "decoder.output");
+                d = g.Dense(d, $"decoder.{i}.weight", $"decoder.{i}.bias", i < hidden || conv is not null ? arch.Activation : null, i < hidden || conv is not null ? null : "decoder.output");
+            // Under a convolutional front the decoder's output comes back as flat rows in the graph's own form ([N, D] or [D]);
+            // the mean and log-variance stay 2-D, so the KL sum keeps a batch axis: reshape it to the row form too.
+            if (conv is not null) d = ConvolutionOnnx.Decode(g, conv, arch.Activation, tied: false, d, "decoder.output", batched);
             string reconstruction = names.Reconstruction ?? "reconstruction";
             g.AddNode(arch.Likelihood == VaeLikelihood.Bernoulli ? "Sigmoid" : "Identity", reconstruction, d);
             if (names.Reconstruction is not null) g.AddOutput(reconstruction, Shape(arch.InputSize));
-            if (names.Score is not null) AddScore(g, arch, names, d, mean, logVariance!, batched);
+            if (names.Score is not null) AddScore(g, arch, names, d, mean, logVariance!, batched, squeeze);
         }
         return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, MlpOnnxModel.Metadata(info, AutoencoderOnnxFormat.FormatVersion));
     }
 
     /// <summary>The negative ELBO at the posterior mean: −log p(x | z = mean) + KL(q(z|x) ‖ N(0, I)), one value per row.</summary>
-    private static void AddScore(OnnxGraphBuilder g, VaeArchitecture arch, VaeTensorNames names, string decoded, string mean, string logVariance, bool batched)
+    private static void AddScore(OnnxGraphBuilder g, VaeArchitecture arch, VaeTensorNames names, string decoded, string mean, string logVariance, bool batched, bool squeezeKl)
     {
         g.AddInt64Initializer("last_axis", [-1], 1);
         g.AddInitializer("one", [1f]);
@@ -113,6 +131,11 @@ internal static class VaeOnnxModel
         string a = g.AddNode("Sub", "kl.minus_mean_square", onePlusLog, meanSquare);
         string b = g.AddNode("Sub", "kl.minus_variance", a, variance2);
         string klSum = Sum("kl.sum", b);
+        if (squeezeKl)
+        {
+            g.AddInt64Initializer("kl.shape", [1], 1);
+            klSum = g.AddNode("Reshape", "kl.sum.row", klSum, "kl.shape");
+        }
         string kl = g.AddNode("Mul", "kl", klSum, "minus_half");
         g.AddNode("Add", names.Score!, reconstructionTerm, kl);
         g.AddOutput(names.Score!, batched ? [null, 1] : [1]);
@@ -131,7 +154,7 @@ internal static class VaeOnnxModel
             throw new InvalidDataException("The variational autoencoder's description is damaged (likelihood, output or variance).");
         var arch = info.VaeArchitecture;
         int hidden = arch.HiddenCount;
-        int[] sizes = arch.LayerSizes;
+        int[] sizes = arch.DenseSizes;
         int latent = arch.LatentSize, head = arch.HeadInputSize;
         var table = new InitializerTable(model);
         var weights = new VaeWeights(arch);
@@ -150,6 +173,7 @@ internal static class VaeOnnxModel
             weights.DecoderWeights[i] = MlpOnnxModel.Transpose(table.Get($"decoder.{i}.weight", (long)inSize * outSize), inSize, outSize);
             weights.DecoderBiases[i] = table.Get($"decoder.{i}.bias", outSize);
         }
+        if (arch.Convolution is { } conv) weights.Convolution = ConvolutionOnnx.Read(table, conv, tied: false);
         return (info, weights);
     }
 }

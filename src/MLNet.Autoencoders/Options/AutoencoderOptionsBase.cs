@@ -68,6 +68,12 @@ public abstract class AutoencoderOptionsBase
     /// (within one batch's time). Default: none.</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>Makes the model convolutional for image input: strided convolutions before the dense layers and transposed
+    /// convolutions after them (see <see cref="ConvolutionOptions"/>). The hidden layers then sit between the flattened
+    /// feature map and the latent (set <see cref="HiddenLayerSizes"/> to an empty array for conv → latent directly).
+    /// Null (default): a fully connected model.</summary>
+    public ConvolutionOptions? Convolution { get; set; }
+
     /// <summary>Copies the shared settings into <paramref name="target"/> (arrays are cloned).</summary>
     private protected void CopySharedTo(AutoencoderOptionsBase target)
     {
@@ -87,5 +93,6 @@ public abstract class AutoencoderOptionsBase
         target.NumberOfThreads = NumberOfThreads;
         target.EpochCallback = EpochCallback;
         target.CancellationToken = CancellationToken;
+        target.Convolution = Convolution?.Clone();
     }
 }

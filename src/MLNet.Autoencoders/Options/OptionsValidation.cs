@@ -3,6 +3,22 @@ namespace MLNet.Autoencoders;
 /// <summary>Checks of the settings every autoencoder kind shares; each error names the option and its value.</summary>
 internal static class OptionsValidation
 {
+    /// <summary>The convolutional front for an input of <paramref name="inputSize"/> values in <paramref name="column"/>,
+    /// or null; throws when the image shape does not match the column or the strides cannot rebuild it.</summary>
+    public static Networks.ConvolutionSpec? ConvolutionFor(ConvolutionOptions? options, string column, int inputSize)
+    {
+        if (options is null) return null;
+        var image = options.Image;
+        if (image.Size != inputSize)
+            throw new ArgumentOutOfRangeException(nameof(AutoencoderOptionsBase.Convolution),
+                $"Column '{column}' has {inputSize} features, but the image shape {image} needs {image.Size} (channels × height × width).");
+        var spec = new Networks.ConvolutionSpec(image.Channels, image.Height, image.Width, (int[])options.Channels.Clone(), options.KernelSize, options.Stride);
+        if (spec.Problem() is string problem)
+            throw new ArgumentOutOfRangeException(nameof(AutoencoderOptionsBase.Convolution),
+                $"The convolution cannot work on {image} images: {problem}. Use fewer stages, a smaller stride or a smaller kernel.");
+        return spec;
+    }
+
     /// <param name="o">The options.</param>
     /// <param name="extraOutputNames">The kind's own optional output columns (null entries: not produced).</param>
     public static void ValidateShared(AutoencoderOptionsBase o, params string?[] extraOutputNames)
@@ -33,6 +49,14 @@ internal static class OptionsValidation
             throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must lie in [0, 1).");
         if (o.EarlyStoppingPatience <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
+        if (o.Convolution is { } conv)
+        {
+            if (conv.Image is null) throw new ArgumentNullException(nameof(o.Convolution), "Convolution.Image must give the image shape.");
+            if (conv.Channels is not { Length: > 0 } || conv.Channels.Any(c => c <= 0))
+                throw new ArgumentOutOfRangeException(nameof(o.Convolution), $"Convolution.Channels must list at least one stage, each with 1 channel or more; got [{string.Join(", ", conv.Channels ?? [])}].");
+            if (conv.KernelSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.Convolution), conv.KernelSize, "Convolution.KernelSize must be at least 1.");
+            if (conv.Stride <= 0) throw new ArgumentOutOfRangeException(nameof(o.Convolution), conv.Stride, "Convolution.Stride must be at least 1.");
+        }
         if (o.NumberOfThreads is <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.NumberOfThreads), o.NumberOfThreads, "NumberOfThreads must be at least 1 (or null for TorchSharp's default).");
     }

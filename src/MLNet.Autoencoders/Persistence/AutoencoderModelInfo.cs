@@ -35,6 +35,8 @@ internal sealed record AutoencoderModelInfo
     public VaeOutput Output { get; init; }
     public string? LogVarianceColumn { get; init; }
     public string? ScoreColumn { get; init; }
+    /// <summary>The convolutional front, or null for a plain MLP (written with format version 3).</summary>
+    public ConvolutionSpec? Convolution { get; init; }
     public int TrainingRows { get; init; }
     public int BestEpoch { get; init; }
     public EpochRecord[] History { get; init; } = [];
@@ -43,9 +45,9 @@ internal sealed record AutoencoderModelInfo
 
     public bool IsVae => Kind == VaeKind;
 
-    public MlpArchitecture Architecture => new(LayerSizes, Activation, OutputActivation, TiedWeights);
+    public MlpArchitecture Architecture => new(LayerSizes, Activation, OutputActivation, TiedWeights, Convolution);
 
-    public VaeArchitecture VaeArchitecture => new(LayerSizes, Activation, Likelihood ?? VaeLikelihood.Bernoulli, GaussianVariance);
+    public VaeArchitecture VaeArchitecture => new(LayerSizes, Activation, Likelihood ?? VaeLikelihood.Bernoulli, GaussianVariance, Convolution);
 
     private static readonly JsonSerializerOptions Json = new()
     {

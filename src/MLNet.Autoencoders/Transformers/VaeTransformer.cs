@@ -165,9 +165,10 @@ public sealed class VaeTransformer : ITransformer, IDisposable
         using var generator = new Generator((ulong)(uint)seed);
         lock (networkLock)
         {
+            var net = Network();
             using var scope = torch.NewDisposeScope();
             var z = torch.randn([count, LatentDimension], generator: generator);
-            return ToRows(DecodeMean(Network(), z), count, InputSize);
+            return ToRows(DecodeMean(net, z), count, InputSize);
         }
     }
 
@@ -194,8 +195,9 @@ public sealed class VaeTransformer : ITransformer, IDisposable
     {
         lock (networkLock)
         {
+            var net = Network();
             using var scope = torch.NewDisposeScope();
-            return ToRows(DecodeMean(Network(), torch.tensor(latents, [count, LatentDimension])), count, InputSize);
+            return ToRows(DecodeMean(net, torch.tensor(latents, [count, LatentDimension])), count, InputSize);
         }
     }
 
@@ -259,7 +261,8 @@ public sealed class VaeTransformer : ITransformer, IDisposable
         return new VaeEvaluation(matrix.Rows, reconstructionSum / matrix.Rows, klSum / matrix.Rows, iwaeSum / matrix.Rows, k);
     }
 
-    // The TorchSharp network behind generation and evaluation, built from the weights on first use.
+    // The TorchSharp network behind generation and evaluation, built from the weights on first use (outside any dispose
+    // scope: the network outlives the call).
     private VaeNetwork Network()
     {
         ObjectDisposedException.ThrowIf(disposed, this);

@@ -1,0 +1,118 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Autoencoders.Networks;
+
+/// <summary>
+/// The convolutional ends of an autoencoder: <see cref="Encode"/> reads flat rows as images and runs the strided
+/// convolutions (each followed by the activation) down to a flattened feature map; <see cref="Decode"/> mirrors them with
+/// transposed convolutions (activations between, none after the last) back to flat rows of the input's size. With tied
+/// weights each transposed convolution reuses its mirror convolution's kernel tensor (same [out, in, k, k] layout) with a
+/// bias of its own.
+/// </summary>
+internal sealed class ConvolutionalStack : nn.Module
+{
+    private readonly ParameterList encoderWeights = new();
+    private readonly ParameterList encoderBiases = new();
+    private readonly ParameterList decoderWeights = new();
+    private readonly ParameterList decoderBiases = new();
+    private readonly Activation activation;
+
+    public ConvolutionalStack(ConvolutionSpec spec, Activation activation, bool tied) : base(nameof(ConvolutionalStack))
+    {
+        Spec = spec;
+        Tied = tied;
+        this.activation = activation;
+        int k = spec.KernelSize;
+        // Parameters wrap their tensor; keep the tensors out of any dispose scope the caller has open.
+        static Parameter Make(Tensor t) => new(t.DetachFromDisposeScope());
+        for (int i = 0; i < spec.StageCount; i++)
+        {
+            encoderWeights.Add(Make(empty(spec.StageChannels[i], spec.InChannels(i), k, k)));
+            encoderBiases.Add(Make(empty(spec.StageChannels[i])));
+        }
+        // Decoder stage j mirrors encoder stage StageCount − 1 − j; a transposed convolution's weight is [in, out, k, k].
+        for (int j = 0; j < spec.StageCount; j++)
+        {
+            int mirror = spec.StageCount - 1 - j;
+            if (!tied) decoderWeights.Add(Make(empty(spec.StageChannels[mirror], spec.InChannels(mirror), k, k)));
+            decoderBiases.Add(Make(tied ? zeros(spec.InChannels(mirror)) : empty(spec.InChannels(mirror))));
+        }
+        RegisterComponents();
+    }
+
+    public ConvolutionSpec Spec { get; }
+
+    public bool Tied { get; }
+
+    /// <summary>Torch's default initialisation for convolutions, U(±1/sqrt(fan_in)) for weights and biases (fan_in = the
+    /// weight's second dimension × kernel area, as torch computes it), drawn from <paramref name="generator"/>.
+    /// Tied decoder biases stay zero.</summary>
+    public void Initialize(Generator generator)
+    {
+        using var noGrad = no_grad();
+        void Init(Parameter weight, Parameter? bias)
+        {
+            double bound = 1.0 / Math.Sqrt(weight.shape[1] * weight.shape[2] * weight.shape[3]);
+            weight.uniform_(-bound, bound, generator);
+            bias?.uniform_(-bound, bound, generator);
+        }
+        for (int i = 0; i < Spec.StageCount; i++) Init(encoderWeights[i], encoderBiases[i]);
+        if (!Tied)
+            for (int j = 0; j < Spec.StageCount; j++) Init(decoderWeights[j], decoderBiases[j]);
+    }
+
+    /// <summary>[N, C·H·W] rows → [N, <see cref="ConvolutionSpec.FlatSize"/>] features.</summary>
+    public Tensor Encode(Tensor x)
+    {
+        var h = x.reshape(-1, Spec.Channels, Spec.Height, Spec.Width);
+        long[] stride = [Spec.Stride, Spec.Stride], padding = [Spec.Padding, Spec.Padding];
+        for (int i = 0; i < Spec.StageCount; i++)
+            h = Activations.Apply(nn.functional.conv2d(h, encoderWeights[i], encoderBiases[i], stride, padding), activation);
+        return h.flatten(1);
+    }
+
+    /// <summary>[N, FlatSize] features → [N, C·H·W] output before the output function.</summary>
+    public Tensor Decode(Tensor features)
+    {
+        var (h0, w0) = Spec.SizeBefore(Spec.StageCount);
+        var h = features.reshape(-1, Spec.StageChannels[^1], h0, w0);
+        long[] stride = [Spec.Stride, Spec.Stride], padding = [Spec.Padding, Spec.Padding];
+        for (int j = 0; j < Spec.StageCount; j++)
+        {
+            int mirror = Spec.StageCount - 1 - j;
+            var (padH, padW) = Spec.OutputPadding(mirror);
+            h = nn.functional.conv_transpose2d(h, DecoderWeight(j), decoderBiases[j], stride, padding, [padH, padW]);
+            if (j < Spec.StageCount - 1) h = Activations.Apply(h, activation);
+        }
+        return h.flatten(1);
+    }
+
+    /// <summary>Decoder stage j's kernel: its own, or (tied) the mirror convolution's.</summary>
+    public Parameter DecoderWeight(int j) => Tied ? encoderWeights[Spec.StageCount - 1 - j] : decoderWeights[j];
+
+    public ConvolutionWeights Export()
+    {
+        var weights = new ConvolutionWeights(Spec.StageCount);
+        for (int i = 0; i < Spec.StageCount; i++)
+        {
+            weights.EncoderWeights[i] = Activations.ToArray(encoderWeights[i]);
+            weights.EncoderBiases[i] = Activations.ToArray(encoderBiases[i]);
+            weights.DecoderBiases[i] = Activations.ToArray(decoderBiases[i]);
+            if (!Tied) weights.DecoderWeights[i] = Activations.ToArray(decoderWeights[i]);
+        }
+        return weights;
+    }
+
+    public void Import(ConvolutionWeights weights)
+    {
+        for (int i = 0; i < Spec.StageCount; i++)
+        {
+            Activations.Load(encoderWeights[i], weights.EncoderWeights[i]);
+            Activations.Load(encoderBiases[i], weights.EncoderBiases[i]);
+            Activations.Load(decoderBiases[i], weights.DecoderBiases[i]);
+            if (!Tied) Activations.Load(decoderWeights[i], weights.DecoderWeights[i]!);
+        }
+    }
+}
