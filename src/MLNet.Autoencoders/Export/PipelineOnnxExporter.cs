@@ -165,8 +165,11 @@ internal sealed class PipelineOnnxExporter
     {
         var input = new VisibleColumnsDataView(view);
         var output = step.Transformer.GetOutputSchema(input.Schema);
-        // ML.NET's transformers keep the input columns in place and append what they write.
-        var written = output.Where(c => !c.IsHidden && c.Index >= input.Schema.Count).Select(c => c.Name).Distinct().ToList();
+        // A step keeps its input columns (a replaced one stays, hidden): a column is written when it is new, or when the
+        // output also holds a hidden column of that name.
+        var written = output.Where(c => !c.IsHidden
+                && (input.Schema.GetColumnOrNull(c.Name) is null || output.Count(o => o.Name == c.Name) > 1))
+            .Select(c => c.Name).Distinct().ToList();
         string what = written.Count > 0 ? $"{step.Description}, writing {string.Join(", ", written.Select(c => $"'{c}'"))}" : step.Description;
         NotSupportedException Unsupported(string why, Exception? inner = null) => new(
             $"Cannot export {what} to ONNX: {why} It is neither convertible by ML.NET's ONNX converter nor an MLNet.Autoencoders " +
