@@ -137,6 +137,21 @@ public class PipelineExportTests
         Assert.Equal(scored.GetColumn<uint>("PredictedLabel").Select(l => (double)l), onnx["PredictedLabel.output"].Select(l => l + 1));
     }
 
+    [Fact]
+    public void An_autoencoder_alone_exports_through_the_pipeline_call_at_opset_13()
+    {
+        var ml = new MLContext(seed: 7);
+        var data = Support.SyntheticData.Load(ml, 100);
+        using var autoencoder = ml.Transforms.Autoencoder(Support.Small.Options(o => o.ReconstructionErrorColumnName = "Error")).Fit(data);
+
+        var bytes = ml.Model.ConvertToOnnxBytesWithAutoencoders(autoencoder, data, new OnnxPipelineExportOptions { Validate = true });
+        var proto = ExportedOnnx.Parse(bytes);
+        Assert.Empty(OnnxModelChecker.Check(proto));
+        Assert.Equal(13, proto.OpsetImport.Single(o => o.Domain == "").Version);
+        Assert.Equal(["Features.output", "Latent.output", "Error.output"], proto.Graph.Output.Select(o => o.Name));
+        AssertVectorsMatch(ExportedOnnx.Run(bytes, data), autoencoder.Transform(data), "Latent", "Error");
+    }
+
     private sealed class Pixels
     {
         [VectorType(FashionMnist.FeatureCount)]
@@ -153,6 +168,15 @@ public class PipelineExportTests
             .Append(ml.Transforms.Autoencoder(Fashion()))
             .Append(ml.Clustering.Trainers.KMeans("Latent", numberOfClusters: 3))
             .Fit(data);
+
+        // What this guards against: ML.NET's own converter succeeds and keeps only k-means (the two steps before the
+        // custom mapping and the mapping itself are gone, and our autoencoder with them).
+        using (var plain = new MemoryStream())
+        {
+            ml.Model.ConvertToOnnx(model, data, plain);
+            var dropped = ExportedOnnx.Parse(plain.ToArray());
+            Assert.DoesNotContain(dropped.Graph.Node, n => n.OpType == "MatMul" || n.OpType == "Scaler");
+        }
 
         using var stream = new MemoryStream();
         var error = Assert.Throws<NotSupportedException>(() => ml.Model.ConvertToOnnxWithAutoencoders(model, data, stream));
