@@ -11,20 +11,13 @@ public class PipelineExportTests
 {
     private const double Tolerance = 1e-4;
 
-    private static AutoencoderOptions Fashion(Action<AutoencoderOptions>? change = null)
-    {
-        var options = new AutoencoderOptions
+    /// <summary>Small options for 784 Fashion-MNIST pixels: Features → Latent (8), a few seconds at most.</summary>
+    private static AutoencoderOptions Fashion(Action<AutoencoderOptions>? change = null) =>
+        Support.Small.Options(o =>
         {
-            InputColumnName = "Features",
-            OutputColumnName = "Latent",
-            LatentDimension = 8,
-            HiddenLayerSizes = [32],
-            Epochs = 2,
-            BatchSize = 64,
-        };
-        change?.Invoke(options);
-        return options;
-    }
+            (o.LatentDimension, o.HiddenLayerSizes, o.Epochs, o.BatchSize, o.LearningRate) = (8, [32], 2, 64, 1e-3);
+            change?.Invoke(o);
+        });
 
     private static void AssertValidOnnx(byte[] bytes)
     {
