@@ -106,6 +106,8 @@ internal sealed class PipelineOnnxExporter
         var outputs = new Dictionary<string, string>();
         if (options.OutputColumnNames is { } chosen)
         {
+            if (chosen.Count == 0)
+                throw new ArgumentException("OutputColumnNames is empty: name at least one column, or leave it null for all.", nameof(options));
             foreach (var column in chosen.Distinct())
             {
                 if (finalSchema.GetColumnOrNull(column) is not { IsHidden: false })
