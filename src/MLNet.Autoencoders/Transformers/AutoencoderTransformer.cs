@@ -20,7 +20,7 @@ namespace MLNet.Autoencoders;
 /// Microsoft.ML.OnnxTransformer. <see cref="Load(MLContext, string, string?)"/> gives this typed transformer back from a zip.</para>
 /// <para>The transformer is thread-safe for scoring; dispose it to free its ONNX Runtime sessions.</para>
 /// </remarks>
-public sealed class AutoencoderTransformer : ITransformer, IDisposable
+public sealed partial class AutoencoderTransformer : ITransformer, IDisposable
 {
     private readonly OnnxFeaturizer featurizer;
 
