@@ -94,9 +94,12 @@ internal static class VaeOnnxModel
     /// <summary>The negative ELBO at the posterior mean: −log p(x | z = mean) + KL(q(z|x) ‖ N(0, I)), one value per row.</summary>
     private static void AddScore(OnnxGraphBuilder g, VaeArchitecture arch, VaeTensorNames names, string decoded, string mean, string logVariance, bool batched, bool squeezeKl)
     {
-        g.AddInt64Initializer("last_axis", [-1], 1);
+        // Sums over the last axis as a product with a column of ones: [N, K] × [K, 1] → [N, 1] and [K] × [K, 1] → [1], the
+        // same at every opset (ReduceSum moved its axes from an attribute to an input in opset 13).
         g.AddInitializer("one", [1f]);
-        string Sum(string name, string input) => g.AddNode("ReduceSum", name, [input, "last_axis"], node => node.Attribute.Add(OnnxGraphBuilder.IntAttribute("keepdims", 1)));
+        g.AddInitializer("ones.input", Enumerable.Repeat(1f, arch.InputSize).ToArray(), arch.InputSize, 1);
+        g.AddInitializer("ones.latent", Enumerable.Repeat(1f, arch.LatentSize).ToArray(), arch.LatentSize, 1);
+        string Sum(string name, string input, string ones) => g.AddNode("MatMul", name, input, ones);
         string reconstructionTerm;
         if (arch.Likelihood == VaeLikelihood.Bernoulli)
         {
@@ -110,14 +113,14 @@ internal static class VaeOnnxModel
             string log = g.AddNode("Log", "score.log", onePlus);
             string difference = g.AddNode("Sub", "score.relu_minus_product", positive, product);
             string bce = g.AddNode("Add", "score.bce", difference, log);
-            reconstructionTerm = Sum("score.reconstruction", bce);
+            reconstructionTerm = Sum("score.reconstruction", bce, "ones.input");
         }
         else
         {
             double variance = arch.GaussianVariance;
             string diff = g.AddNode("Sub", "score.diff", names.Input, decoded);
             string square = g.AddNode("Mul", "score.square", diff, diff);
-            string sum = Sum("score.sum_square", square);
+            string sum = Sum("score.sum_square", square, "ones.input");
             g.AddInitializer("score.inverse_two_variance", [(float)(1 / (2 * variance))]);
             g.AddInitializer("score.constant", [(float)(0.5 * arch.InputSize * Math.Log(2 * Math.PI * variance))]);
             string scaled = g.AddNode("Mul", "score.scaled", sum, "score.inverse_two_variance");
@@ -130,7 +133,7 @@ internal static class VaeOnnxModel
         string variance2 = g.AddNode("Exp", "kl.variance", logVariance);
         string a = g.AddNode("Sub", "kl.minus_mean_square", onePlusLog, meanSquare);
         string b = g.AddNode("Sub", "kl.minus_variance", a, variance2);
-        string klSum = Sum("kl.sum", b);
+        string klSum = Sum("kl.sum", b, "ones.latent");
         if (squeezeKl)
         {
             g.AddInt64Initializer("kl.shape", [1], 1);

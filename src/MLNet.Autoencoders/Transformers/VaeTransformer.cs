@@ -26,7 +26,7 @@ namespace MLNet.Autoencoders;
 /// <para><see cref="Generate"/>, <see cref="Decode"/>, <see cref="Interpolate"/> and <see cref="Evaluate"/> run the network
 /// in TorchSharp (inference mode). The transformer is thread-safe; dispose it to free its sessions and tensors.</para>
 /// </remarks>
-public sealed class VaeTransformer : ITransformer, IDisposable
+public sealed partial class VaeTransformer : ITransformer, IDisposable
 {
     /// <summary>The column <see cref="Generate"/> writes.</summary>
     public const string GeneratedColumnName = "Features";
