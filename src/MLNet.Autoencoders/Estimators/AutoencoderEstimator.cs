@@ -118,31 +118,16 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             options.EpochCallback?.Invoke(report);
         }, CheckAlive);
 
-        var info = new AutoencoderModelInfo
+        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, data.Rows, result.BestEpoch, result.History) with
         {
             Kind = corruption is null ? "Autoencoder" : "DenoisingAutoencoder",
             Corruption = corruption?.ToString(),
             Pretraining = options.Pretraining,
             PretrainingEpochsPerLayer = options.PretrainingEpochsPerLayer,
-            InputColumn = InputColumnName,
-            LatentColumn = options.OutputColumnName,
-            ReconstructionColumn = options.ReconstructionColumnName,
             ReconstructionErrorColumn = options.ReconstructionErrorColumnName,
-            LayerSizes = architecture.LayerSizes,
-            Activation = architecture.Activation,
             OutputActivation = architecture.OutputActivation,
             TiedWeights = architecture.TiedWeights,
-            Convolution = convolution,
             Loss = options.Loss,
-            Epochs = options.Epochs,
-            BatchSize = options.BatchSize,
-            LearningRate = options.LearningRate,
-            WeightDecay = options.WeightDecay,
-            ValidationFraction = options.ValidationFraction,
-            Seed = seed,
-            TrainingRows = data.Rows,
-            BestEpoch = result.BestEpoch,
-            History = result.History.Select(h => new EpochRecord(h.Epoch, h.TotalEpochs, h.TrainLoss, h.ValidationLoss, h.Elapsed.TotalSeconds, h.IsBest, h.Stage)).ToArray(),
         };
         return new AutoencoderTransformer(transforms, info, result.Weights);
     }

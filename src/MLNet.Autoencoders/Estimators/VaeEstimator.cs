@@ -105,33 +105,17 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
             options.EpochCallback?.Invoke(report);
         }, CheckAlive);
 
-        var info = new AutoencoderModelInfo
+        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, data.Rows, bestEpoch, history) with
         {
             Kind = AutoencoderModelInfo.VaeKind,
-            InputColumn = InputColumnName,
-            LatentColumn = options.OutputColumnName,
-            ReconstructionColumn = options.ReconstructionColumnName,
             LogVarianceColumn = options.LogVarianceColumnName,
             ScoreColumn = options.ScoreColumnName,
-            LayerSizes = architecture.LayerSizes,
-            Activation = architecture.Activation,
-            Convolution = convolution,
             OutputActivation = options.Likelihood == VaeLikelihood.Bernoulli ? OutputActivation.Sigmoid : OutputActivation.Identity,
             Likelihood = options.Likelihood,
             GaussianVariance = options.GaussianVariance,
             Beta = options.Beta,
             KlWarmupEpochs = options.KlWarmupEpochs,
             Output = options.Output,
-            Epochs = options.Epochs,
-            BatchSize = options.BatchSize,
-            LearningRate = options.LearningRate,
-            WeightDecay = options.WeightDecay,
-            ValidationFraction = options.ValidationFraction,
-            Seed = seed,
-            TrainingRows = data.Rows,
-            BestEpoch = bestEpoch,
-            History = history.Select(h => new EpochRecord(h.Epoch, h.TotalEpochs, h.TrainLoss, h.ValidationLoss, h.Elapsed.TotalSeconds, h.IsBest, h.Stage,
-                h.ReconstructionTerm, h.KlDivergence, h.Beta, h.ValidationReconstructionTerm, h.ValidationKlDivergence)).ToArray(),
         };
         return new VaeTransformer(transforms, info, weights);
     }

@@ -45,6 +45,28 @@ internal sealed record AutoencoderModelInfo
 
     public bool IsVae => Kind == VaeKind;
 
+    /// <summary>The description every kind shares: columns, sizes and training settings from <paramref name="options"/>, and
+    /// what training produced. Each estimator adds its own fields with <c>with</c>.</summary>
+    public static AutoencoderModelInfo Describe(AutoencoderOptionsBase options, string inputColumn, int[] layerSizes, ConvolutionSpec? convolution,
+        int seed, int trainingRows, int bestEpoch, IEnumerable<EpochReport> history) => new()
+    {
+        InputColumn = inputColumn,
+        LatentColumn = options.OutputColumnName,
+        ReconstructionColumn = options.ReconstructionColumnName,
+        LayerSizes = layerSizes,
+        Activation = options.Activation,
+        Convolution = convolution,
+        Epochs = options.Epochs,
+        BatchSize = options.BatchSize,
+        LearningRate = options.LearningRate,
+        WeightDecay = options.WeightDecay,
+        ValidationFraction = options.ValidationFraction,
+        Seed = seed,
+        TrainingRows = trainingRows,
+        BestEpoch = bestEpoch,
+        History = history.Select(EpochRecord.From).ToArray(),
+    };
+
     public MlpArchitecture Architecture => new(LayerSizes, Activation, OutputActivation, TiedWeights, Convolution);
 
     public VaeArchitecture VaeArchitecture => new(LayerSizes, Activation, Likelihood ?? VaeLikelihood.Bernoulli, GaussianVariance, Convolution);
@@ -65,4 +87,10 @@ internal sealed record AutoencoderModelInfo
 /// <summary>One epoch of the training history, as saved; the last five are a VAE's (null for the autoencoder kinds).</summary>
 internal sealed record EpochRecord(int Epoch, int TotalEpochs, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest, string Stage,
     double? ReconstructionTerm = null, double? KlDivergence = null, double? Beta = null,
-    double? ValidationReconstructionTerm = null, double? ValidationKlDivergence = null);
+    double? ValidationReconstructionTerm = null, double? ValidationKlDivergence = null)
+{
+    public static EpochRecord From(EpochReport r) => r is VaeEpochReport v
+        ? new(r.Epoch, r.TotalEpochs, r.TrainLoss, r.ValidationLoss, r.Elapsed.TotalSeconds, r.IsBest, r.Stage,
+            v.ReconstructionTerm, v.KlDivergence, v.Beta, v.ValidationReconstructionTerm, v.ValidationKlDivergence)
+        : new(r.Epoch, r.TotalEpochs, r.TrainLoss, r.ValidationLoss, r.Elapsed.TotalSeconds, r.IsBest, r.Stage);
+}

@@ -45,6 +45,21 @@ internal static class ModelZip
                 $"The model zip holds no {what} writing column '{latentColumn}'; it has: {string.Join(", ", found.Select(f => $"'{f.Info.LatentColumn}'"))}.");
     }
 
+    /// <summary>Finds the model (see <see cref="FindAutoencoder"/>) and builds the typed transformer from it; damage that
+    /// only shows while reading the description or the weights becomes an <see cref="InvalidDataException"/> too.</summary>
+    public static T Load<T>(Stream zipStream, string? latentColumn, bool vae, Func<ModelProto, T> create)
+    {
+        var model = FindAutoencoder(zipStream, latentColumn, vae);
+        try
+        {
+            return create(model);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or FormatException or OverflowException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            throw new InvalidDataException($"The model zip is unreadable: its {(vae ? "VAE" : "autoencoder")} is damaged. {e.Message}", e);
+        }
+    }
+
     private static ModelProto? TryReadOnnxEntry(ZipArchiveEntry entry)
     {
         // A corrupt header can claim any size, so nothing is allocated from it: the length prefix must agree with the

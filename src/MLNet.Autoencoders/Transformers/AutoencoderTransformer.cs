@@ -156,17 +156,11 @@ public sealed partial class AutoencoderTransformer : ITransformer, IDisposable
     public static AutoencoderTransformer Load(MLContext mlContext, Stream stream, string? outputColumnName = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var model = ModelZip.FindAutoencoder(stream, outputColumnName);
-        try
+        return ModelZip.Load(stream, outputColumnName, vae: false, model =>
         {
             var (info, weights) = MlpOnnxModel.Read(model);
             return new AutoencoderTransformer(mlContext.Transforms, info, weights);
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or FormatException or OverflowException or OnnxRuntimeException)
-        {
-            // The description or the weights are damaged in a way the zip and the protobuf layers cannot see.
-            throw new InvalidDataException($"The model zip is unreadable: its autoencoder is damaged. {e.Message}", e);
-        }
+        });
     }
 
     /// <summary>Frees the ONNX Runtime sessions.</summary>

@@ -313,16 +313,11 @@ public sealed partial class VaeTransformer : ITransformer, IDisposable
     public static VaeTransformer Load(MLContext mlContext, Stream stream, string? outputColumnName = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var model = ModelZip.FindAutoencoder(stream, outputColumnName, vae: true);
-        try
+        return ModelZip.Load(stream, outputColumnName, vae: true, model =>
         {
             var (info, weights) = VaeOnnxModel.Read(model);
             return new VaeTransformer(mlContext.Transforms, info, weights);
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or FormatException or OverflowException or OnnxRuntimeException)
-        {
-            throw new InvalidDataException($"The model zip is unreadable: its VAE is damaged. {e.Message}", e);
-        }
+        });
     }
 
     /// <summary>Frees the ONNX Runtime sessions and the TorchSharp network.</summary>
