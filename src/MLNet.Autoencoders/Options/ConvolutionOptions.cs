@@ -26,5 +26,8 @@ public sealed class ConvolutionOptions
     /// <summary>Stride of every convolution (the downsampling factor per stage). Default 2.</summary>
     public int Stride { get; set; } = 2;
 
+    /// <inheritdoc />
+    public override string ToString() => $"{Image} → conv({string.Join(", ", Channels)}; kernel {KernelSize}, stride {Stride})";
+
     internal ConvolutionOptions Clone() => new(Image) { Channels = (int[])Channels.Clone(), KernelSize = KernelSize, Stride = Stride };
 }

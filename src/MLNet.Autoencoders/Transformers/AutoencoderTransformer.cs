@@ -70,6 +70,12 @@ public sealed partial class AutoencoderTransformer : ITransformer, IDisposable
     /// <summary>Whether the decoder uses the transposed encoder weights.</summary>
     public bool TiedWeights => Info.TiedWeights;
 
+    /// <summary>The convolutional front (image shape, channels per stage, kernel, stride), or null for a fully connected autoencoder.
+    /// A copy: changing it does not change the model.</summary>
+    public ConvolutionOptions? Convolution => Info.Convolution is { } c
+        ? new ConvolutionOptions(new ImageShape(c.Channels, c.Height, c.Width)) { Channels = (int[])c.StageChannels.Clone(), KernelSize = c.KernelSize, Stride = c.Stride }
+        : null;
+
     /// <summary>Per-epoch training and validation loss, in the order the epochs ran: pretraining stages first (when
     /// greedy pretraining was on), then the end-to-end epochs (<see cref="EpochReport.Stage"/> tells them apart).</summary>
     public IReadOnlyList<EpochReport> TrainingHistory { get; }

@@ -96,6 +96,12 @@ public sealed partial class VaeTransformer : ITransformer, IDisposable
     /// <summary>What the output column holds.</summary>
     public VaeOutput Output => Info.Output;
 
+    /// <summary>The convolutional front (image shape, channels per stage, kernel, stride), or null for a fully connected VAE.
+    /// A copy: changing it does not change the model.</summary>
+    public ConvolutionOptions? Convolution => Info.Convolution is { } c
+        ? new ConvolutionOptions(new ImageShape(c.Channels, c.Height, c.Width)) { Channels = (int[])c.StageChannels.Clone(), KernelSize = c.KernelSize, Stride = c.Stride }
+        : null;
+
     /// <summary>Per-epoch reconstruction term, KL and total, for the training and validation rows.</summary>
     public IReadOnlyList<VaeEpochReport> TrainingHistory { get; }
 

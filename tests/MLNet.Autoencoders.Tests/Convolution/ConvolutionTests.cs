@@ -223,3 +223,38 @@ public class ConvolutionTests
 
     private static float MaxAbsDifference(float[] a, float[] b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
 }
+
+public class ConvolutionOptionEffectTests
+{
+    public static TheoryData<string> Changes => new() { "Channels", "KernelSize", "Stride", "Convolution" };
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void Every_convolution_option_changes_the_model(string change)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = FashionMnist.LoadEmbedded(ml, maxRows: 64);
+        AutoencoderTransformer Fit(Action<ConvolutionOptions>? configure, bool convolutional = true)
+        {
+            var conv = new ConvolutionOptions(new ImageShape(1, 28, 28)) { Channels = [4, 8] };
+            configure?.Invoke(conv);
+            return new MLContext(seed: 1).Transforms.Autoencoder(new AutoencoderOptions
+            {
+                InputColumnName = "Features", OutputColumnName = "Latent", LatentDimension = 6, HiddenLayerSizes = [], Epochs = 1, BatchSize = 32, Seed = 1,
+                Convolution = convolutional ? conv : null,
+            }).Fit(data);
+        }
+        using var baseline = Fit(null);
+        using var changed = change switch
+        {
+            "Channels" => Fit(c => c.Channels = [6, 8]),
+            "KernelSize" => Fit(c => c.KernelSize = 5),
+            "Stride" => Fit(c => c.Stride = 1, convolutional: true),
+            _ => Fit(null, convolutional: false),
+        };
+        int Weights(AutoencoderTransformer t) =>
+            Onnx.MlpOnnxModel.Build(t.Weights, t.Info, Onnx.OnnxTensorNames.Internal, batched: true).Graph.Initializer.Sum(i => i.RawData.Length);
+        Assert.NotEqual(Weights(baseline), Weights(changed));
+        Assert.True(SyntheticData.MaxAbsDifference(ColumnReader.ReadVectors(baseline.Transform(data), "Latent"), ColumnReader.ReadVectors(changed.Transform(data), "Latent")) > 1e-4);
+    }
+}
