@@ -59,6 +59,10 @@ Measure("stacked autoencoder-32 (greedy pretraining)", () => mlContext.Transform
     o.PretrainingEpochsPerLayer = Math.Max(1, arguments.Epochs / 4);
     o.Epochs = Math.Max(1, arguments.Epochs / 2);
 })).Fit(unlabelled), "Latent");
+Measure("VAE-20 (latent mean)", () => mlContext.Transforms.Vae(new VaeOptions
+{
+    OutputColumnName = "Latent", InputColumnName = "Features", Epochs = arguments.Epochs, BatchSize = arguments.BatchSize, EpochCallback = Progress.For("vae-20"),
+}).Fit(unlabelled), "Latent");
 
 Console.WriteLine();
 Console.WriteLine($"LbfgsMaximumEntropy on {labelledRows.Length} labelled images, accuracy on {testArrays.Count} held-out images:");
