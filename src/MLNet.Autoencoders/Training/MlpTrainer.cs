@@ -26,8 +26,8 @@ internal static class MlpTrainer
         // Noise has its own stream, so switching corruption on or off does not change the initial weights.
         using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
         using var network = new MlpAutoencoderNetwork(architecture, initGenerator);
-        using var all = torch.tensor(data.Values.Length == data.Rows * data.Columns ? data.Values : data.Values.AsSpan(0, data.Rows * data.Columns).ToArray(),
-            new long[] { data.Rows, data.Columns });
+        using var shared = new SharedFeatureTensor(data);
+        var all = shared.Value;
         using var trainIndex = torch.tensor(trainRows);
         using var validationIndex = validationRows.Length > 0 ? torch.tensor(validationRows) : null;
         var (low, high) = data.Range();

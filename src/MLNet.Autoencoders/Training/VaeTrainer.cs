@@ -22,8 +22,8 @@ internal static class VaeTrainer
         using var initGenerator = new Generator((ulong)(uint)settings.Seed);
         using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
         using var network = new VaeNetwork(architecture, initGenerator, noiseGenerator);
-        using var all = torch.tensor(data.Values.Length == data.Rows * data.Columns ? data.Values : data.Values.AsSpan(0, data.Rows * data.Columns).ToArray(),
-            new long[] { data.Rows, data.Columns });
+        using var shared = new SharedFeatureTensor(data);
+        var all = shared.Value;
         using var validationIndex = validationRows.Length > 0 ? torch.tensor(validationRows) : null;
         using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
         using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, validationIndex is not null);
