@@ -2,7 +2,7 @@ namespace MLNet.Autoencoders.Onnx;
 
 /// <summary>
 /// The saved form of a fitted autoencoder: one ONNX model.
-/// <para>Format version 3 (what a VAE is written with; the autoencoder kinds still write version 2, which has not changed,
+/// <para>Format version 3 (what VAEs and convolutional models are written with; fully connected autoencoders still write version 2, which has not changed,
 /// so older libraries keep reading them; version 1 wrote the error as a rank-0 tensor, which ML.NET's OnnxTransformer
 /// cannot read):</para>
 /// <list type="bullet">
@@ -18,6 +18,10 @@ namespace MLNet.Autoencoders.Onnx;
 /// the latent (one more than the hidden layers). Outputs: the latent (the mean, or mean + σ·ε with ε from a RandomNormalLike
 /// node seeded from the model's seed), optionally the log-variance [L], the reconstruction (decoded mean through a sigmoid for
 /// Bernoulli) [D] and the score [1] (negative ELBO at the mean, in nats).</item>
+/// <item>A convolutional model (version 3, description with a Convolution entry): initializers "conv.encoder.i.weight"
+/// [out, in, k, k] / "conv.encoder.i.bias" and "conv.decoder.j.weight" [in, out, k, k] / "conv.decoder.j.bias" (j from the
+/// latent side; no decoder kernels when tied), Conv/ConvTranspose nodes between Reshape nodes; the dense initializers as above
+/// start from the flattened feature map.</item>
 /// <item>metadata_props: <see cref="FormatVersionKey"/> (an integer) and <see cref="ModelInfoKey"/> (JSON of the columns,
 /// architecture, training settings and per-epoch history).</item>
 /// </list>
