@@ -36,6 +36,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         public const double LearningRate = 1e-3;
         public const int EarlyStoppingPatience = 5;
         public const int PretrainingEpochsPerLayer = 5;
+        public const int ShuffleBufferRows = 8192;
     }
 
     private readonly TransformsCatalog transforms;
@@ -69,6 +70,8 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         if (o.Loss == ReconstructionLoss.BinaryCrossEntropy && o.OutputActivation == OutputActivation.Identity)
             throw new ArgumentException("BinaryCrossEntropy needs a sigmoid output; set OutputActivation to Auto or Sigmoid.", nameof(o.OutputActivation));
         if (!Enum.IsDefined(o.Pretraining)) throw new ArgumentOutOfRangeException(nameof(o.Pretraining), o.Pretraining, "Unknown pretraining.");
+        if (o.Pretraining == Pretraining.GreedyLayerWise && o.StreamTrainingData)
+            throw new ArgumentException("Greedy layer-wise pretraining encodes every row at each layer, so it needs the rows in memory; it cannot be combined with StreamTrainingData.", nameof(o.Pretraining));
         if (o.Pretraining == Pretraining.GreedyLayerWise && o.Convolution is not null)
             throw new ArgumentException("Greedy layer-wise pretraining is for fully connected layers; it cannot be combined with Convolution.", nameof(o.Pretraining));
         if (o.PretrainingEpochsPerLayer <= 0)
@@ -90,8 +93,9 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
                 $"LatentDimension is {options.LatentDimension}, but column '{InputColumnName}' has only {inputSize} features: the latent must be smaller than the input.");
 
         using var channel = host.Start("Autoencoder training");
-        var data = FeatureColumn.Read(input, InputColumnName, inputSize, CheckAlive);
-        var (min, max) = data.Range();
+        int seed = options.Seed ?? host.Rand.Next();
+        var data = TrainingSource.Open(input, InputColumnName, inputSize, options, seed, CheckAlive);
+        var (min, max) = data.Range;
         bool unitRange = min >= 0 && max <= 1;
         if (options.Loss == ReconstructionLoss.BinaryCrossEntropy && !unitRange)
             throw new InvalidOperationException(
@@ -103,7 +107,6 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         };
         var convolution = OptionsValidation.ConvolutionFor(options.Convolution, InputColumnName, inputSize);
         var architecture = new MlpArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, outputActivation, options.TiedWeights, convolution);
-        int seed = options.Seed ?? host.Rand.Next();
         var settings = new TrainingSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay,
             options.ValidationFraction, options.EarlyStoppingPatience, seed, options.NumberOfThreads, options.Loss,
             options.Pretraining, options.PretrainingEpochsPerLayer);
@@ -112,13 +115,13 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             $"Training a {(convolution is null ? "" : convolution + " → ")}{string.Join("-", architecture.LayerSizes)} autoencoder on {data.Rows} rows of column '{InputColumnName}' ({options.Loss}, {outputActivation} output{(options.TiedWeights ? ", tied weights" : "")}" +
             (corruption is null ? "" : $", denoising {corruption}") +
             (options.Pretraining == Pretraining.GreedyLayerWise ? $", greedy pretraining {options.PretrainingEpochsPerLayer} epochs per layer" : "") + ").");
-        var result = MlpTrainer.Train(data, architecture, settings, corruption, report =>
+        var result = MlpTrainer.Train(data.OpenRows, architecture, settings, corruption, report =>
         {
             channel.Info(MessageSensitivity.None, report.ToString());
             options.EpochCallback?.Invoke(report);
         }, CheckAlive);
 
-        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, data.Rows, result.BestEpoch, result.History) with
+        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, (int)Math.Min(data.Rows, int.MaxValue), result.BestEpoch, result.History) with
         {
             Kind = corruption is null ? "Autoencoder" : "DenoisingAutoencoder",
             Corruption = corruption?.ToString(),

@@ -83,14 +83,14 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
                 $"LatentDimension is {options.LatentDimension}, but column '{InputColumnName}' has only {inputSize} features: the latent must be smaller than the input.");
 
         using var channel = host.Start("VAE training");
-        var data = FeatureColumn.Read(input, InputColumnName, inputSize, CheckAlive);
-        var (min, max) = data.Range();
+        int seed = options.Seed ?? host.Rand.Next();
+        var data = TrainingSource.Open(input, InputColumnName, inputSize, options, seed, CheckAlive);
+        var (min, max) = data.Range;
         if (options.Likelihood == VaeLikelihood.Bernoulli && !(min >= 0 && max <= 1))
             throw new InvalidOperationException(
                 $"Column '{InputColumnName}' has values in [{min}, {max}], but the Bernoulli likelihood needs data in [0, 1]. Normalize it first (mlContext.Transforms.NormalizeMinMax) or use VaeLikelihood.Gaussian.");
         var convolution = OptionsValidation.ConvolutionFor(options.Convolution, InputColumnName, inputSize);
         var architecture = new VaeArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, options.Likelihood, options.GaussianVariance, convolution);
-        int seed = options.Seed ?? host.Rand.Next();
         var settings = new TrainingSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay,
             options.ValidationFraction, options.EarlyStoppingPatience, seed, options.NumberOfThreads, ReconstructionLoss.MeanSquaredError,
             Pretraining.None, 0);
@@ -99,13 +99,13 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
             $"Training a {(convolution is null ? "" : convolution + " → ")}{string.Join("-", architecture.LayerSizes)} VAE on {data.Rows} rows of column '{InputColumnName}' ({options.Likelihood} likelihood" +
             (options.Likelihood == VaeLikelihood.Gaussian ? $", variance {options.GaussianVariance}" : "") + $", beta {options.Beta}" +
             (options.KlWarmupEpochs > 0 ? $", KL warm-up {options.KlWarmupEpochs} epochs" : "") + ").");
-        var (weights, history, bestEpoch) = VaeTrainer.Train(data, architecture, settings, new VaeSettings(options.Beta, options.KlWarmupEpochs), report =>
+        var (weights, history, bestEpoch) = VaeTrainer.Train(data.OpenRows, architecture, settings, new VaeSettings(options.Beta, options.KlWarmupEpochs), report =>
         {
             channel.Info(MessageSensitivity.None, report.ToString());
             options.EpochCallback?.Invoke(report);
         }, CheckAlive);
 
-        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, data.Rows, bestEpoch, history) with
+        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, (int)Math.Min(data.Rows, int.MaxValue), bestEpoch, history) with
         {
             Kind = AutoencoderModelInfo.VaeKind,
             LogVarianceColumn = options.LogVarianceColumnName,

@@ -74,6 +74,17 @@ public abstract class AutoencoderOptionsBase
     /// Null (default): a fully connected model.</summary>
     public ConvolutionOptions? Convolution { get; set; }
 
+    /// <summary>When true, training does not hold the data in memory: it reads the input column from the IDataView every
+    /// epoch (one pass first to count the rows and check them), shuffling through a seeded buffer of
+    /// <see cref="ShuffleBufferRows"/> rows. For data larger than memory, e.g. a binary IDataView file
+    /// (<c>mlContext.Data.LoadFromBinary</c>); the data must read the same on every pass. Validation rows are then chosen by a
+    /// seeded hash of each row's position. Default false: the column is read once into one buffer, which is faster.</summary>
+    public bool StreamTrainingData { get; set; }
+
+    /// <summary>Rows in the shuffle buffer when <see cref="StreamTrainingData"/> is on: more mixes batches better and costs
+    /// rows × features × 4 bytes. Default 8192.</summary>
+    public int ShuffleBufferRows { get; set; } = AutoencoderEstimator.Defaults.ShuffleBufferRows;
+
     /// <summary>Copies the shared settings into <paramref name="target"/> (arrays are cloned).</summary>
     private protected void CopySharedTo(AutoencoderOptionsBase target)
     {
@@ -94,5 +105,7 @@ public abstract class AutoencoderOptionsBase
         target.EpochCallback = EpochCallback;
         target.CancellationToken = CancellationToken;
         target.Convolution = Convolution?.Clone();
+        target.StreamTrainingData = StreamTrainingData;
+        target.ShuffleBufferRows = ShuffleBufferRows;
     }
 }

@@ -57,6 +57,8 @@ internal static class OptionsValidation
             if (conv.KernelSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.Convolution), conv.KernelSize, "Convolution.KernelSize must be at least 1.");
             if (conv.Stride <= 0) throw new ArgumentOutOfRangeException(nameof(o.Convolution), conv.Stride, "Convolution.Stride must be at least 1.");
         }
+        if (o.ShuffleBufferRows <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.ShuffleBufferRows), o.ShuffleBufferRows, "ShuffleBufferRows must be at least 1.");
         if (o.NumberOfThreads is <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.NumberOfThreads), o.NumberOfThreads, "NumberOfThreads must be at least 1 (or null for TorchSharp's default).");
     }

@@ -15,33 +15,35 @@ internal static class MlpTrainer
 {
     private const int EvaluationBatchSize = 1024;
 
-    public static TrainingResult Train(FeatureMatrix data, MlpArchitecture architecture, TrainingSettings settings,
+    /// <summary>Trains; <paramref name="openRows"/> makes the row source from the trainer's seeded generator (which splits
+    /// off the validation rows in memory), <paramref name="checkAlive"/> runs between batches and may throw to cancel.</summary>
+    public static TrainingResult Train(Func<Random, TrainingRows> openRows, MlpArchitecture architecture, TrainingSettings settings,
         Corruption? corruption, Action<EpochReport> report, Action checkAlive)
     {
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
         var random = new Random(settings.Seed);
-        var (trainRows, validationRows) = Split(data.Rows, settings.ValidationFraction, random);
+        using var rows = openRows(random);
 
         using var initGenerator = new Generator((ulong)(uint)settings.Seed);
         // Noise has its own stream, so switching corruption on or off does not change the initial weights.
         using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
         using var network = new MlpAutoencoderNetwork(architecture, initGenerator);
-        using var shared = new SharedFeatureTensor(data);
-        var all = shared.Value;
-        using var trainIndex = torch.tensor(trainRows);
-        using var validationIndex = validationRows.Length > 0 ? torch.tensor(validationRows) : null;
-        var (low, high) = data.Range();
+        var (low, high) = rows.Range;
         var history = new List<EpochReport>();
 
         if (settings.Pretraining == Pretraining.GreedyLayerWise)
-            Pretrain(network, all, trainIndex, settings, corruption, noiseGenerator, low, high, random, r => { history.Add(r); report(r); }, checkAlive);
+        {
+            // Pretraining encodes every training row at each layer, so it needs the rows in memory (the options refuse streaming with it).
+            var inMemory = (InMemoryTrainingRows)rows;
+            Pretrain(network, inMemory.All, inMemory.TrainIndex, settings, corruption, noiseGenerator, low, high, random, r => { history.Add(r); report(r); }, checkAlive);
+        }
 
         using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
-        using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, validationIndex is not null);
+        using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, rows.HasValidation);
         for (int epoch = 1; epoch <= settings.Epochs; epoch++)
         {
             var watch = Stopwatch.StartNew();
-            double trainLoss = RunEpoch(all, trainRows, settings.BatchSize, random, optimizer, checkAlive, batch =>
+            double trainLoss = RunEpoch(rows.TrainBatches(settings.BatchSize, random), rows.TrainCount, optimizer, checkAlive, batch =>
             {
                 var input = corruption?.Apply(batch, noiseGenerator, low, high) ?? batch;
                 return [Loss(network.forward(input), batch, settings.Loss, architecture.OutputActivation)];
@@ -49,8 +51,8 @@ internal static class MlpTrainer
             watch.Stop();
             CheckFinite(trainLoss, epoch, "", settings);
 
-            double? validationLoss = validationIndex is null ? null
-                : EvaluateMeans(network, all, validationIndex, batch => [Loss(network.forward(batch), batch, settings.Loss, architecture.OutputActivation)])[0];
+            double? validationLoss = !rows.HasValidation ? null
+                : EvaluateMeans(network, rows.ValidationBatches(), batch => [Loss(network.forward(batch), batch, settings.Loss, architecture.OutputActivation)])[0];
             bool isBest = tracker.Update(epoch, validationLoss ?? trainLoss);
             var epochReport = new EpochReport(epoch, settings.Epochs, trainLoss, validationLoss, watch.Elapsed, isBest);
             history.Add(epochReport);
@@ -92,7 +94,7 @@ internal static class MlpTrainer
                 for (int epoch = 1; epoch <= settings.PretrainingEpochsPerLayer; epoch++)
                 {
                     var watch = Stopwatch.StartNew();
-                    double loss = RunEpoch(input, rowOrder, settings.BatchSize, random, optimizer, checkAlive, batch =>
+                    double loss = RunEpoch(Batches(input, rowOrder, settings.BatchSize, random), rowOrder.Length, optimizer, checkAlive, batch =>
                     {
                         // Clipping bounds are for the data; hidden codes are corrupted without them.
                         var corrupted = corruption?.Apply(batch, noiseGenerator, layerLow, layerHigh, clip: layer == 0) ?? batch;
@@ -134,21 +136,28 @@ internal static class MlpTrainer
         }
     }
 
-    /// <summary>One pass over <paramref name="rows"/> of <paramref name="data"/> in shuffled batches. <paramref name="batchTerms"/>
-    /// gives, for a batch, the loss to minimise first and then any terms to track (each a batch mean); returns each term's
-    /// mean per row over the epoch.</summary>
-    internal static double[] RunEpoch(Tensor data, long[] rows, int batchSize, Random random, optim.Optimizer optimizer, Action checkAlive, Func<Tensor, Tensor[]> batchTerms)
+    /// <summary>Shuffled batches of <paramref name="rows"/> of an in-memory tensor (pretraining's layer codes).</summary>
+    private static IEnumerable<RowBatch> Batches(Tensor data, long[] rows, int batchSize, Random random)
     {
-        Shuffle(rows, random);
+        InMemoryTrainingRows.Shuffle(rows, random);
+        for (int start = 0; start < rows.Length; start += batchSize)
+        {
+            var chunk = rows.AsSpan(start, Math.Min(batchSize, rows.Length - start)).ToArray();
+            yield return new RowBatch(chunk.Length, () => data.index_select(0, torch.tensor(chunk)));
+        }
+    }
+
+    /// <summary>One pass over <paramref name="batches"/>. <paramref name="batchTerms"/> gives, for a batch, the loss to
+    /// minimise first and then any terms to track (each a batch mean); returns each term's mean per row over the epoch.</summary>
+    internal static double[] RunEpoch(IEnumerable<RowBatch> batches, long rowCount, optim.Optimizer optimizer, Action checkAlive, Func<Tensor, Tensor[]> batchTerms)
+    {
         double[]? sums = null;
         int steps = 0;
-        for (int start = 0; start < rows.Length; start += batchSize)
+        foreach (var (count, make) in batches)
         {
             checkAlive();
             using var scope = torch.NewDisposeScope();
-            int count = Math.Min(batchSize, rows.Length - start);
-            var batch = data.index_select(0, torch.tensor(rows.AsSpan(start, count).ToArray()));
-            var terms = batchTerms(batch);
+            var terms = batchTerms(make());
             optimizer.zero_grad();
             terms[0].backward();
             optimizer.step();
@@ -156,7 +165,7 @@ internal static class MlpTrainer
             for (int t = 0; t < terms.Length; t++) sums[t] += terms[t].item<float>() * count;
             if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
         }
-        return sums!.Select(sum => sum / rows.Length).ToArray();
+        return sums!.Select(sum => sum / rowCount).ToArray();
     }
 
     internal static void CheckFinite(double loss, int epoch, string stage, TrainingSettings settings)
@@ -174,51 +183,28 @@ internal static class MlpTrainer
         _ => nn.functional.mse_loss(output == OutputActivation.Sigmoid ? logits.sigmoid() : logits, target),
     };
 
-    /// <summary>Each term's mean per row over <paramref name="rows"/>, in evaluation mode without gradients.</summary>
-    internal static double[] EvaluateMeans(nn.Module network, Tensor all, Tensor rows, Func<Tensor, Tensor[]> batchTerms)
+    /// <summary>Each term's mean per row over <paramref name="batches"/>, in evaluation mode without gradients.</summary>
+    internal static double[] EvaluateMeans(nn.Module network, IEnumerable<RowBatch> batches, Func<Tensor, Tensor[]> batchTerms)
     {
         network.eval();
         try
         {
             using var noGrad = torch.no_grad();
             double[]? sums = null;
-            long n = rows.shape[0];
-            for (long start = 0; start < n; start += EvaluationBatchSize)
+            long n = 0;
+            foreach (var (count, make) in batches)
             {
                 using var scope = torch.NewDisposeScope();
-                long count = Math.Min(EvaluationBatchSize, n - start);
-                var terms = batchTerms(all.index_select(0, rows.narrow(0, start, count)));
+                var terms = batchTerms(make());
                 sums ??= new double[terms.Length];
                 for (int t = 0; t < terms.Length; t++) sums[t] += terms[t].item<float>() * count;
+                n += count;
             }
             return sums!.Select(sum => sum / n).ToArray();
         }
         finally
         {
             network.train();
-        }
-    }
-
-    /// <summary>Seeded split of row indices into training and validation rows; both non-empty when validating.</summary>
-    internal static (long[] Train, long[] Validation) Split(int rows, double validationFraction, Random random)
-    {
-        var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
-        if (validationFraction <= 0) return (order, []);
-        if (rows < 2)
-            throw new InvalidOperationException($"A validation fraction of {validationFraction} needs at least 2 rows; the data has {rows}.");
-        Shuffle(order, random);
-        int validation = Math.Clamp((int)Math.Round(rows * validationFraction), 1, rows - 1);
-        var train = order[validation..];
-        Array.Sort(train);
-        return (train, order[..validation]);
-    }
-
-    internal static void Shuffle(long[] values, Random random)
-    {
-        for (int i = values.Length - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (values[i], values[j]) = (values[j], values[i]);
         }
     }
 }

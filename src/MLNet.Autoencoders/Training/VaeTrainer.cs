@@ -12,24 +12,21 @@ namespace MLNet.Autoencoders.Training;
 /// </summary>
 internal static class VaeTrainer
 {
-    public static (VaeWeights Weights, IReadOnlyList<VaeEpochReport> History, int BestEpoch) Train(FeatureMatrix data, VaeArchitecture architecture,
+    public static (VaeWeights Weights, IReadOnlyList<VaeEpochReport> History, int BestEpoch) Train(Func<Random, TrainingRows> openRows, VaeArchitecture architecture,
         TrainingSettings settings, VaeSettings vae, Action<VaeEpochReport> report, Action checkAlive)
     {
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
         var random = new Random(settings.Seed);
-        var (trainRows, validationRows) = MlpTrainer.Split(data.Rows, settings.ValidationFraction, random);
+        using var rows = openRows(random);
 
         using var initGenerator = new Generator((ulong)(uint)settings.Seed);
         using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
         using var network = new VaeNetwork(architecture, initGenerator, noiseGenerator);
-        using var shared = new SharedFeatureTensor(data);
-        var all = shared.Value;
-        using var validationIndex = validationRows.Length > 0 ? torch.tensor(validationRows) : null;
         using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
-        using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, validationIndex is not null);
+        using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, rows.HasValidation);
         var history = new List<VaeEpochReport>();
 
-        long stepsPerEpoch = (trainRows.Length + settings.BatchSize - 1) / settings.BatchSize;
+        long stepsPerEpoch = (rows.TrainCount + settings.BatchSize - 1) / settings.BatchSize;
         long warmupSteps = vae.KlWarmupEpochs * stepsPerEpoch;
         long step = 0;
         double beta = vae.Beta;
@@ -44,7 +41,7 @@ internal static class VaeTrainer
         for (int epoch = 1; epoch <= settings.Epochs; epoch++)
         {
             var watch = Stopwatch.StartNew();
-            var terms = MlpTrainer.RunEpoch(all, trainRows, settings.BatchSize, random, optimizer, checkAlive, batch =>
+            var terms = MlpTrainer.RunEpoch(rows.TrainBatches(settings.BatchSize, random), rows.TrainCount, optimizer, checkAlive, batch =>
             {
                 // Linear warm-up, step by step: beta reaches its full value after KlWarmupEpochs epochs.
                 step++;
@@ -54,7 +51,7 @@ internal static class VaeTrainer
             watch.Stop();
             MlpTrainer.CheckFinite(terms[0], epoch, "", settings);
 
-            double[]? validation = validationIndex is null ? null : MlpTrainer.EvaluateMeans(network, all, validationIndex, batch => Terms(batch, vae.Beta));
+            double[]? validation = !rows.HasValidation ? null : MlpTrainer.EvaluateMeans(network, rows.ValidationBatches(), batch => Terms(batch, vae.Beta));
             bool isBest = tracker.Update(epoch, validation?[0] ?? terms[0]);
             var epochReport = new VaeEpochReport(epoch, settings.Epochs, terms[1], terms[2], beta, vae.Beta, validation?[1], validation?[2], watch.Elapsed, isBest);
             history.Add(epochReport);
