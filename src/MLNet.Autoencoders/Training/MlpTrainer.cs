@@ -165,6 +165,7 @@ internal static class MlpTrainer
             for (int t = 0; t < terms.Length; t++) sums[t] += terms[t].item<float>() * count;
             if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
         }
+        NativeMemory.ReleaseAfterEpoch();
         return sums!.Select(sum => sum / rowCount).ToArray();
     }
 

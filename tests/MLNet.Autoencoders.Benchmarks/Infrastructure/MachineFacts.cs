@@ -1,0 +1,28 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+
+namespace MLNet.Autoencoders.Benchmarks.Infrastructure;
+
+/// <summary>What the numbers were measured on: CPU, cores, memory, runtime and library versions.</summary>
+internal static class MachineFacts
+{
+    public static JsonObject Describe() => new()
+    {
+        ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm"),
+        ["cpu"] = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim(),
+        ["cores"] = Environment.ProcessorCount,
+        ["memory_gb"] = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e9,
+        ["os"] = RuntimeInformation.OSDescription,
+        ["dotnet"] = RuntimeInformation.FrameworkDescription,
+        ["torch_threads"] = TorchSharp.torch.get_num_threads(),
+        ["MLNet.Autoencoders"] = Version(typeof(AutoencoderEstimator).Assembly),
+        ["Microsoft.ML"] = Version(typeof(Microsoft.ML.MLContext).Assembly),
+        ["TorchSharp"] = Version(typeof(TorchSharp.torch).Assembly),
+        ["Microsoft.ML.OnnxRuntime"] = Version(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly),
+    };
+
+    private static string Version(Assembly assembly) =>
+        (assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "?")
+        .Split('+')[0];
+}
