@@ -11,8 +11,10 @@ namespace MLNet.Autoencoders.Training;
 /// </summary>
 internal static partial class NativeMemory
 {
-    /// <summary>Training steps between two releases: often enough to bound the growth, rare enough to cost nothing measurable.</summary>
-    public const int StepsBetweenReleases = 16;
+    /// <summary>Training steps between two releases. Between releases resident memory climbs back by a few MB a step as the
+    /// freed pages are reused (faulted in again); every 4 steps kept the MLP's peak 55 MB lower than every 16 (measured on
+    /// Fashion-MNIST), for a cost of a few milliseconds of page faults per release against about 14 ms per step.</summary>
+    public const int StepsBetweenReleases = 4;
 
     private static bool unavailable = !OperatingSystem.IsLinux();
 

@@ -44,6 +44,9 @@ public sealed partial class AutoencoderTransformer : ITransformer, IDisposable
 
     internal AutoencoderModelInfo Info { get; }
 
+    /// <summary>The batched ONNX Runtime scorer behind Transform (for tests).</summary>
+    internal OnnxBatchScorer Scorer => featurizer.Scorer;
+
     internal MlpWeights Weights { get; }
 
     /// <summary>The input column's name.</summary>

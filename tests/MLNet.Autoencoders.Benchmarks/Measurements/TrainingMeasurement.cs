@@ -44,12 +44,19 @@ internal static class TrainingMeasurement
                 rss.Add(ProcessStats.RssMb);
             }
             last = now;
-            Console.WriteLine($"[{model}] {report}; RSS {ProcessStats.RssMb:F0} MB; other processes {load:F2} cores");
+            Console.WriteLine($"[{model}] {report}; RSS {ProcessStats.RssMb:F0} MB (managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1e6:F0} MB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:F0} MB); other processes {load:F2} cores");
         };
 
+        // Where the peak falls: reading the data and starting libtorch, the epochs, or building the ONNX model after them.
+        var phasePeaks = new double[3];
+        int phase = 0;
+        var inner = options.EpochCallback;
+        options.EpochCallback = report => { phase = 1; inner(report); phase = report.Epoch == report.TotalEpochs && report.Stage == EpochReport.TrainingStage ? 2 : 1; };
+        using var sampler = new Timer(_ => phasePeaks[phase] = Math.Max(phasePeaks[phase], ProcessStats.RssMb), null, 0, 25);
         var watch = Stopwatch.StartNew();
         using var fitted = BenchmarkModels.Fit(mlContext, options, train);
         watch.Stop();
+        sampler.Dispose();
         GC.KeepAlive(test);
         var seconds = fitted.EpochSeconds;
         var laterEpochs = seconds.Length > 1 ? seconds[1..] : seconds;
@@ -70,6 +77,7 @@ internal static class TrainingMeasurement
             ["rss_after_data_mb"] = rssAfterData,
             ["rss_per_epoch_mb"] = new JsonArray(rss.Select(r => (JsonNode)r).ToArray()),
             ["peak_rss_mb"] = ProcessStats.PeakRssMb,
+            ["sampled_peak_rss_mb"] = new JsonObject { ["before_first_epoch"] = phasePeaks[0], ["epochs"] = phasePeaks[1], ["after_last_epoch"] = phasePeaks[2] },
             ["fit_sec"] = watch.Elapsed.TotalSeconds,
         };
     }
