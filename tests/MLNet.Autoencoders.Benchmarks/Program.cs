@@ -7,7 +7,7 @@
 //       the generated tables of RESULTS.md. Options: --epochs N (default 5: timing only), --models mlp,tied,dae_gauss,vae,conv,
 //       --scratch DIR (binary files for streaming, ~1 GB), --skip-growth, --skip-streaming, --threads N, --data DIR.
 //   ... -- --measure training --model M [--epochs N] [--rows N] [--binary-file PATH --stream]
-//   ... -- --measure inference | saveload [--model M] | binary-file --binary-file PATH --copies N
+//   ... -- --measure inference | saveload [--model M] | growth [--rounds N] | binary-file --binary-file PATH --copies N
 //   ... -- --measure quality --model M [--epochs N]   (the reference's full budget by default; models: mlp, bce, tied,
 //       dae_gauss, dae_mask, stacked, vae, vae_bin, conv)
 //   ... -- --measure report   (rewrite RESULTS.md from results/latest.json)
@@ -23,10 +23,11 @@ switch (measure)
     case "training": Results.Emit(TrainingMeasurement.Run(arguments)); break;
     case "inference": Results.Emit(InferenceMeasurement.Run(arguments)); break;
     case "saveload": Results.Emit(SaveLoadMeasurement.Run(arguments)); break;
+    case "growth": Results.Emit(GrowthMeasurement.Run(arguments)); break;
     case "binary-file": Results.Emit(BinaryFileMeasurement.Run(arguments)); break;
     case "quality": Results.Emit(QualityMeasurement.Run(arguments)); break;
     default:
-        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, binary-file, quality.");
+        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality.");
         return 2;
 }
 return 0;

@@ -32,10 +32,7 @@ internal static class BenchmarkRunner
         results.AddRange(ChildProcess.RunSelf(["--measure", "saveload", "--model", "conv", .. common]));
 
         if (!args.Has("--skip-growth"))
-        {
-            foreach (int rows in new[] { 15000, 30000 })
-                results.AddRange(ChildProcess.RunSelf(["--measure", "training", "--model", "mlp", "--rows", rows.ToString(), "--epochs", epochs.ToString(), .. common]));
-        }
+            results.AddRange(ChildProcess.RunSelf(["--measure", "growth", .. common]));
         if (!args.Has("--skip-streaming"))
         {
             int copies = args.GetInt("--copies", 10);

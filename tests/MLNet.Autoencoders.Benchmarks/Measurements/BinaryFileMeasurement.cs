@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MLNet.Autoencoders.Benchmarks.Infrastructure;
 using MLNet.Autoencoders.Data;
 
@@ -41,11 +40,5 @@ internal static class BinaryFileMeasurement
             ["rows"] = (long)copies * train.Count,
             ["file_mb"] = new FileInfo(path).Length / 1e6,
         };
-    }
-
-    private sealed class ImageRow
-    {
-        [VectorType(784)]
-        public float[] Features { get; set; } = [];
     }
 }

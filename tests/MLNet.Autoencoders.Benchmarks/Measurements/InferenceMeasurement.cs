@@ -127,12 +127,6 @@ internal static class InferenceMeasurement
         return mlContext.Data.LoadFromEnumerable(Rows());
     }
 
-    private sealed class ImageRow
-    {
-        [VectorType(784)]
-        public float[] Features { get; set; } = [];
-    }
-
     private sealed class LatentRow
     {
         [VectorType(32)]
