@@ -121,7 +121,7 @@ internal static class ResultsMarkdown
         {
             var bySize = growth["sec_per_epoch_by_rows"]!.AsObject().Select(p => (Rows: long.Parse(p.Key), Stats: p.Value)).OrderBy(p => p.Rows).ToList();
             double perRow = Results.Median(bySize[^1].Stats) / bySize[^1].Rows;
-            md.AppendLine($"### Growth: MLP training time per epoch against rows (one process, sizes interleaved over {growth["rounds"]} rounds; linear = the largest size's time per row)");
+            md.AppendLine($"### Growth: MLP training time per epoch against rows (one process, sizes interleaved over {growth["rounds"]} rounds, each fit about equally long, second half of its epochs; linear = the largest size's time per row)");
             md.AppendLine();
             md.AppendLine("| rows | s/epoch (range) | linear prediction | deviation | target |");
             md.AppendLine("|---|---|---|---|---|");
