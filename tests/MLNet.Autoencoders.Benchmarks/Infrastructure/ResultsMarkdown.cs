@@ -127,8 +127,8 @@ internal static class ResultsMarkdown
             md.AppendLine("|---|---|---|---|---|");
             foreach (var (rows, stats) in bySize)
             {
-                double linear = perRow * rows, deviation = Results.Median(stats) / linear - 1;
-                md.AppendLine($"| {rows:N0} | {Range(stats)} | {linear:F2} | {deviation:+0%;-0%} | within ±10% {Verdict(Math.Abs(deviation) <= 0.10)} |");
+                double linear = perRow * rows, deviation = Math.Round(Results.Median(stats) / linear - 1, 2);
+                md.AppendLine($"| {rows:N0} | {Range(stats)} | {linear:F2} | {deviation:+0%;-0%;0%} | within ±10% {Verdict(Math.Abs(deviation) <= 0.10)} |");
             }
             md.AppendLine();
         }
