@@ -31,17 +31,42 @@ internal static class FeatureColumn
     /// in one buffer (the Fashion-MNIST loaders' views) lends that buffer instead of being copied.</summary>
     public static FeatureMatrix Read(IDataView data, string columnName, int size, Action? checkAlive = null)
     {
-        if (data is MatrixDataView matrixView && matrixView.SharedFeatures(columnName) is { } shared)
+        var matrix = (data as MatrixDataView)?.SharedFeatures(columnName) is { } shared
+            ? CheckRows(shared, columnName, checkAlive)
+            : Copy(data, columnName, size, checkAlive);
+        if (matrix.Rows == 0) throw NoRows(columnName);
+        return matrix;
+    }
+
+    /// <summary>The error for a column with no rows to train on.</summary>
+    public static InvalidOperationException NoRows(string columnName) =>
+        new($"Column '{columnName}' has no rows: the autoencoder needs at least one row to train.");
+
+    /// <summary>Refuses a NaN or infinity in <paramref name="row"/>, naming the column, the row and the slot.</summary>
+    public static void CheckFinite(ReadOnlySpan<float> row, string columnName, long rowIndex)
+    {
+        // A sum is finite only when every value is (barring overflow, which the loop below then rules out): one fast pass per row.
+        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(row))) return;
+        for (int j = 0; j < row.Length; j++)
         {
-            if (shared.Rows == 0)
-                throw new InvalidOperationException($"Column '{columnName}' has no rows: the autoencoder needs at least one row to train.");
-            for (int row = 0; row < shared.Rows; row++)
-            {
-                if ((row & 1023) == 0) checkAlive?.Invoke();
-                CheckFinite(shared.Row(row), columnName, row);
-            }
-            return shared;
+            if (!float.IsFinite(row[j]))
+                throw new InvalidOperationException(
+                    $"Column '{columnName}' has a {(float.IsNaN(row[j]) ? "NaN" : "infinite")} value in row {rowIndex} (slot {j}); the autoencoder needs finite values. Replace missing values first (e.g. ReplaceMissingValues).");
         }
+    }
+
+    private static FeatureMatrix CheckRows(FeatureMatrix matrix, string columnName, Action? checkAlive)
+    {
+        for (int row = 0; row < matrix.Rows; row++)
+        {
+            if ((row & 1023) == 0) checkAlive?.Invoke();
+            CheckFinite(matrix.Row(row), columnName, row);
+        }
+        return matrix;
+    }
+
+    private static FeatureMatrix Copy(IDataView data, string columnName, int size, Action? checkAlive)
+    {
         var column = data.Schema[columnName];
         long? known = data.GetRowCount();
         var buffer = new float[checked((int)Math.Min((known ?? 1024) * size, int.MaxValue))];
@@ -67,21 +92,7 @@ internal static class FeatureColumn
                 rows++;
             }
         }
-        if (rows == 0)
-            throw new InvalidOperationException($"Column '{columnName}' has no rows: the autoencoder needs at least one row to train.");
         return new FeatureMatrix(buffer, rows, size);
-    }
-
-    private static void CheckFinite(ReadOnlySpan<float> row, string columnName, int rowIndex)
-    {
-        // A sum is finite only when every value is (barring overflow, which the loop below then rules out): one fast pass per row.
-        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(row))) return;
-        for (int j = 0; j < row.Length; j++)
-        {
-            if (!float.IsFinite(row[j]))
-                throw new InvalidOperationException(
-                    $"Column '{columnName}' has a {(float.IsNaN(row[j]) ? "NaN" : "infinite")} value in row {rowIndex} (slot {j}); the autoencoder needs finite values. Replace missing values first (e.g. ReplaceMissingValues).");
-        }
     }
 }
 

@@ -36,7 +36,7 @@ internal sealed class MatrixDataView : IDataView
     /// <summary>The feature matrix itself, when <paramref name="columnName"/> is this view's feature column: training can then
     /// use the caller's buffer instead of reading a copy of it (saves rows × columns × 4 bytes for the whole fit).</summary>
     public FeatureMatrix? SharedFeatures(string columnName) =>
-        Schema[_featureIndex].Name == columnName && Schema.GetColumnOrNull(columnName)?.Index == _featureIndex
+        Schema.GetColumnOrNull(columnName)?.Index == _featureIndex
             ? new FeatureMatrix(_features, _count, _width)
             : null;
 

@@ -1,5 +1,7 @@
+using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Autoencoders.Data;
 using TorchSharp;
 
 namespace MLNet.Autoencoders.Training;
@@ -37,20 +39,13 @@ internal sealed class StreamingTrainingRows : TrainingRows
         var values = new float[size];
         foreach (var _ in Rows(values, scan: true))
         {
-            for (int j = 0; j < size; j++)
-            {
-                float v = values[j];
-                if (!float.IsFinite(v))
-                    throw new InvalidOperationException(
-                        $"Column '{columnName}' has a {(float.IsNaN(v) ? "NaN" : "infinite")} value in row {rows} (slot {j}); the autoencoder needs finite values. Replace missing values first (e.g. ReplaceMissingValues).");
-                if (v < min) min = v;
-                if (v > max) max = v;
-            }
+            FeatureColumn.CheckFinite(values, columnName, rows);
+            min = Math.Min(min, TensorPrimitives.Min(values));
+            max = Math.Max(max, TensorPrimitives.Max(values));
             if (IsValidation(rows)) validation++;
             rows++;
         }
-        if (rows == 0)
-            throw new InvalidOperationException($"Column '{columnName}' has no rows: the autoencoder needs at least one row to train.");
+        if (rows == 0) throw FeatureColumn.NoRows(columnName);
         if (validationFraction > 0 && (validation == 0 || validation == rows))
             throw new InvalidOperationException(
                 $"A validation fraction of {validationFraction} picked {validation} of the {rows} rows; streaming needs some rows on each side. Change the fraction, or train in memory.");

@@ -144,7 +144,7 @@ internal static class ResultsMarkdown
     private static void Streaming(StringBuilder md, List<JsonObject> results)
     {
         var streamed = Find(results, "training", "MLNet.Autoencoders").Where(r => r["source"]?.GetValue<string>() != "memory").OrderBy(r => r["rows"]!.GetValue<long>()).ToList();
-        var inMemory = Find(results, "training", "MLNet.Autoencoders").FirstOrDefault(r => r["model"]!.GetValue<string>() == "mlp" && r["source"]?.GetValue<string>() == "memory" && r["rows"]!.GetValue<long>() == 60000);
+        var inMemory = OursOnFullData(results).FirstOrDefault(r => r["model"]!.GetValue<string>() == "mlp");
         if (streamed.Count == 0) return;
         md.AppendLine("### Data larger than memory: `StreamTrainingData` from an ML.NET binary IDataView file (MLP)");
         md.AppendLine();

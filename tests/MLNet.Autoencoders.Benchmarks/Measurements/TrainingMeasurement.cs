@@ -33,26 +33,28 @@ internal static class TrainingMeasurement
         options.StreamTrainingData = args.Has("--stream");
         var foreignLoad = new List<double>();
         var rss = new List<double>();
+        // Where the peak falls: up to the end of the first epoch (reading the data, starting libtorch, epoch 1), the later
+        // epochs, or building the ONNX model after the last one.
+        var phasePeaks = new double[3];
+        int phase = 0;
         var last = ProcessStats.CpuReading.Now();
         options.EpochCallback = report =>
         {
             var now = ProcessStats.CpuReading.Now();
-            double load = now.ForeignCoresSince(last);
-            if (report.Stage == EpochReport.TrainingStage)
+            double load = now.ForeignCoresSince(last), rssNow = ProcessStats.RssMb;
+            bool training = report.Stage == EpochReport.TrainingStage;
+            if (training)
             {
                 foreignLoad.Add(load);
-                rss.Add(ProcessStats.RssMb);
+                rss.Add(rssNow);
             }
             last = now;
-            Console.WriteLine($"[{model}] {report}; RSS {ProcessStats.RssMb:F0} MB (managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1e6:F0} MB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:F0} MB); other processes {load:F2} cores");
+            phase = training && report.Epoch == report.TotalEpochs ? 2 : 1;
+            var heap = GC.GetGCMemoryInfo();
+            Console.WriteLine($"[{model}] {report}; RSS {rssNow:F0} MB (managed heap {heap.HeapSizeBytes / 1e6:F0} MB, committed {heap.TotalCommittedBytes / 1e6:F0} MB); other processes {load:F2} cores");
         };
 
-        // Where the peak falls: reading the data and starting libtorch, the epochs, or building the ONNX model after them.
-        var phasePeaks = new double[3];
-        int phase = 0;
-        var inner = options.EpochCallback;
-        options.EpochCallback = report => { phase = 1; inner(report); phase = report.Epoch == report.TotalEpochs && report.Stage == EpochReport.TrainingStage ? 2 : 1; };
-        using var sampler = new Timer(_ => phasePeaks[phase] = Math.Max(phasePeaks[phase], ProcessStats.RssMb), null, 0, 25);
+        var sampler = new Timer(_ => phasePeaks[phase] = Math.Max(phasePeaks[phase], ProcessStats.RssMb), null, 0, 25);
         var watch = Stopwatch.StartNew();
         using var fitted = BenchmarkModels.Fit(mlContext, options, train);
         watch.Stop();
@@ -77,7 +79,7 @@ internal static class TrainingMeasurement
             ["rss_after_data_mb"] = rssAfterData,
             ["rss_per_epoch_mb"] = new JsonArray(rss.Select(r => (JsonNode)r).ToArray()),
             ["peak_rss_mb"] = ProcessStats.PeakRssMb,
-            ["sampled_peak_rss_mb"] = new JsonObject { ["before_first_epoch"] = phasePeaks[0], ["epochs"] = phasePeaks[1], ["after_last_epoch"] = phasePeaks[2] },
+            ["sampled_peak_rss_mb"] = new JsonObject { ["through_first_epoch"] = phasePeaks[0], ["epochs"] = phasePeaks[1], ["after_last_epoch"] = phasePeaks[2] },
             ["fit_sec"] = watch.Elapsed.TotalSeconds,
         };
     }
