@@ -2,22 +2,27 @@
 // This project references Microsoft.ML and Microsoft.ML.OnnxTransformer, not MLNet.Autoencoders or TorchSharp:
 // the autoencoder inside the zip is an ONNX graph served by ML.NET's OnnxTransformer.
 //
-// Usage: dotnet run --project samples/ServingOnly -- <model.zip> [<expected.json>]
+// Usage: dotnet run --project samples/ServingOnly -- <model.zip> [<expected.json>] [--quiet]
 // expected.json (written by the Quickstart sample next to its model) holds input rows and the latents, and k-means
 // labels, that the training process computed; the program checks it gets the same and exits 1 if not.
+// --quiet prints nothing at all (the exit code tells): a test uses it to check that loading and scoring a saved model
+// writes nothing to the console of an app that has set nothing up.
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+bool quiet = args.Contains("--quiet");
+args = args.Where(a => a != "--quiet").ToArray();
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: ServingOnly <model.zip> [<expected.json>]");
+    Console.Error.WriteLine("usage: ServingOnly <model.zip> [<expected.json>] [--quiet]");
     return 2;
 }
+var log = quiet ? TextWriter.Null : Console.Out;
 
 var mlContext = new MLContext();
 var model = mlContext.Model.Load(args[0], out var inputSchema);
-Console.WriteLine($"Loaded {args[0]}: {string.Join(", ", inputSchema.Select(c => $"{c.Name} {c.Type}"))}");
+log.WriteLine($"Loaded {args[0]}: {string.Join(", ", inputSchema.Select(c => $"{c.Name} {c.Type}"))}");
 if (args.Length < 2) return 0;
 
 var expected = JsonSerializer.Deserialize<Expected>(File.ReadAllText(args[1]))!;
@@ -32,7 +37,7 @@ var data = mlContext.Data.LoadFromEnumerable(expected.Rows.Select(r => new Input
 // Whole-data scoring through a cursor.
 var scored = model.Transform(data);
 var latentColumn = scored.Schema[expected.LatentColumn];
-Console.WriteLine($"Latent column '{latentColumn.Name}': {latentColumn.Type}");
+log.WriteLine($"Latent column '{latentColumn.Name}': {latentColumn.Type}");
 var latents = new List<float[]>();
 var labels = new List<uint>();
 var hasLabel = scored.Schema.GetColumnOrNull("PredictedLabel") is not null;
@@ -68,10 +73,10 @@ for (int i = 0; i < latents.Count; i++)
         maxDiff = Math.Max(maxDiff, Math.Abs(latents[i][j] - expected.Latents[i][j]));
 int labelMismatches = expected.Labels is null || !hasLabel ? 0 : labels.Where((l, i) => l != expected.Labels[i]).Count();
 
-Console.WriteLine($"{latents.Count} rows: max |latent - expected| = {maxDiff:E2}; PredictionEngine vs cursor = {engineDiff:E2}; " +
+log.WriteLine($"{latents.Count} rows: max |latent - expected| = {maxDiff:E2}; PredictionEngine vs cursor = {engineDiff:E2}; " +
     (expected.Labels is null ? "no k-means labels to compare" : $"k-means labels differing: {labelMismatches}"));
 bool ok = latents.Count == expected.Rows.Length && maxDiff <= 1e-5f && engineDiff <= 1e-5f && labelMismatches == 0;
-Console.WriteLine(ok ? "OK: the zip scores the same without MLNet.Autoencoders." : "MISMATCH");
+log.WriteLine(ok ? "OK: the zip scores the same without MLNet.Autoencoders." : "MISMATCH");
 return ok ? 0 : 1;
 
 internal sealed class InputRow

@@ -1,11 +1,13 @@
+using MLNet.Autoencoders.Native;
 using TorchSharp;
 using Xunit;
 
 namespace MLNet.Autoencoders.Tests;
 
 /// <summary>
-/// TorchSharp's native library loads and trains on this machine. On Debian 12 / Ubuntu 22.04 this fails with
-/// TypeInitializationException unless the build's GLIBCXX_3.4.32 fix-up (build/MLNet.Autoencoders.targets) ran.
+/// TorchSharp's native library loads and trains on this machine. On Debian 12 / Ubuntu 22.04 this needs the GLIBCXX_3.4.32
+/// fix-up: at build time (build/MLNet.Autoencoders.targets) for this project, at run time (Native/TorchSharpNativeLoader)
+/// for apps and scripts that never ran it; tests/consumers/run checks the latter from outside the repository.
 /// </summary>
 public class TorchSmokeTests
 {
@@ -35,41 +37,64 @@ public class TorchSmokeTests
     public void The_native_library_in_the_output_folder_has_a_weak_GLIBCXX_3_4_32_need()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var path = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        var path = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", TorchSharpNativeLoader.LibraryFile);
         Assert.True(File.Exists(path), path);
-        var bytes = File.ReadAllBytes(path);
-        // The version-need auxiliary entry for GLIBCXX_3.4.32: find the name in .dynstr, then the Vernaux whose
-        // vna_name points at it, and check its vna_flags has VER_FLG_WEAK (0x2). Parsing as in the build task.
-        long shoff = BitConverter.ToInt64(bytes, 0x28);
-        int shentsize = BitConverter.ToUInt16(bytes, 0x3A), shnum = BitConverter.ToUInt16(bytes, 0x3C);
-        bool found = false;
-        for (int i = 0; i < shnum; i++)
+        var state = ElfVersionNeed.Find(File.ReadAllBytes(path), TorchSharpNativeLoader.MissingVersion);
+        Assert.True(state != VersionNeedState.Absent, "TorchSharp no longer needs GLIBCXX_3.4.32; the fix-ups may be retired.");
+        Assert.Equal(VersionNeedState.Weak, state);
+    }
+
+    [Fact]
+    public void The_packaged_native_library_has_a_strong_need_that_weakening_turns_weak_and_nothing_else()
+    {
+        var packaged = Path.Combine(NuGetPackages(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", TorchSharpNativeLoader.LibraryFile);
+        if (!File.Exists(packaged)) return;
+        var bytes = File.ReadAllBytes(packaged);
+        Assert.Equal(VersionNeedState.Strong, ElfVersionNeed.Find(bytes, TorchSharpNativeLoader.MissingVersion));
+        var patched = (byte[])bytes.Clone();
+        Assert.Equal(1, ElfVersionNeed.Weaken(patched, TorchSharpNativeLoader.MissingVersion));
+        Assert.Equal(VersionNeedState.Weak, ElfVersionNeed.Find(patched, TorchSharpNativeLoader.MissingVersion));
+        Assert.Equal(0, ElfVersionNeed.Weaken(patched, TorchSharpNativeLoader.MissingVersion));
+        // One flag bit of one 16-bit field changed, nothing else; the build-time task gives the same bytes.
+        var differing = Enumerable.Range(0, bytes.Length).Where(i => bytes[i] != patched[i]).ToArray();
+        Assert.Single(differing);
+        Assert.Equal(0x2, bytes[differing[0]] ^ patched[differing[0]]);
+        var built = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", TorchSharpNativeLoader.LibraryFile);
+        if (File.Exists(built)) Assert.Equal(patched, File.ReadAllBytes(built));
+        // Versions the library does not need are absent, and weakening them changes nothing.
+        Assert.Equal(VersionNeedState.Absent, ElfVersionNeed.Find(bytes, "GLIBCXX_9.9.9"));
+        Assert.Equal(0, ElfVersionNeed.Weaken(patched, "GLIBCXX_9.9.9"));
+    }
+
+    [Fact]
+    public void Damaged_or_foreign_files_read_as_having_no_need_and_never_throw()
+    {
+        var packaged = Path.Combine(NuGetPackages(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", TorchSharpNativeLoader.LibraryFile);
+        var random = new Random(5);
+        var samples = new List<byte[]> { Array.Empty<byte>(), new byte[10], "not an ELF file at all, just text"u8.ToArray() };
+        if (File.Exists(packaged))
         {
-            long sh = shoff + (long)i * shentsize;
-            if (BitConverter.ToUInt32(bytes, (int)sh + 4) != 0x6ffffffe) continue;
-            long offset = BitConverter.ToInt64(bytes, (int)sh + 0x18);
-            int link = BitConverter.ToInt32(bytes, (int)sh + 0x28), count = BitConverter.ToInt32(bytes, (int)sh + 0x2C);
-            long strtab = BitConverter.ToInt64(bytes, (int)(shoff + (long)link * shentsize + 0x18));
-            long need = offset;
-            for (int n = 0; n < count; n++)
+            var bytes = File.ReadAllBytes(packaged);
+            samples.Add(bytes[..100]);
+            samples.Add(bytes[..(bytes.Length / 2)]);
+            for (int i = 0; i < 50; i++)
             {
-                int auxCount = BitConverter.ToUInt16(bytes, (int)need + 2);
-                long aux = need + BitConverter.ToUInt32(bytes, (int)need + 8);
-                for (int a = 0; a < auxCount; a++)
-                {
-                    ushort flags = BitConverter.ToUInt16(bytes, (int)aux + 4);
-                    long name = strtab + BitConverter.ToUInt32(bytes, (int)aux + 8);
-                    int end = Array.IndexOf(bytes, (byte)0, (int)name);
-                    if (System.Text.Encoding.ASCII.GetString(bytes, (int)name, end - (int)name) == "GLIBCXX_3.4.32")
-                    {
-                        found = true;
-                        Assert.True((flags & 0x2) != 0, "GLIBCXX_3.4.32 need is not weak");
-                    }
-                    aux += BitConverter.ToUInt32(bytes, (int)aux + 12);
-                }
-                need += BitConverter.ToUInt32(bytes, (int)need + 12);
+                var damaged = (byte[])bytes.Clone();
+                // Damage the headers, where offsets live: every read must stay in bounds.
+                for (int k = 0; k < 4; k++) damaged[random.Next(0x40)] = (byte)random.Next(256);
+                samples.Add(damaged);
             }
         }
-        Assert.True(found, "TorchSharp no longer needs GLIBCXX_3.4.32; the build fix-up may be retired.");
+        foreach (var sample in samples)
+        {
+            var state = ElfVersionNeed.Find(sample, TorchSharpNativeLoader.MissingVersion);
+            Assert.True(Enum.IsDefined(state));
+            ElfVersionNeed.Weaken((byte[])sample.Clone(), TorchSharpNativeLoader.MissingVersion);
+        }
+        Assert.Equal(VersionNeedState.Absent, ElfVersionNeed.Find(samples[2], TorchSharpNativeLoader.MissingVersion));
     }
+
+    private static string NuGetPackages() => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
+        ? folder
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 }

@@ -2,9 +2,8 @@ namespace MLNet.Autoencoders.Onnx;
 
 /// <summary>
 /// The saved form of a fitted autoencoder: one ONNX model.
-/// <para>Format version 3 (what VAEs and convolutional models are written with; fully connected autoencoders still write version 2, which has not changed,
-/// so older libraries keep reading them; version 1 wrote the error as a rank-0 tensor, which ML.NET's OnnxTransformer
-/// cannot read):</para>
+/// <para>Format version 4, written for every kind (version 3 wrote VAEs and convolutional models, version 2 fully connected
+/// autoencoders, version 1 wrote the error as a rank-0 tensor, which ML.NET's OnnxTransformer cannot read; all are still read):</para>
 /// <list type="bullet">
 /// <item>producer_name "MLNet.Autoencoders"; opset 13; IR version 7.</item>
 /// <item>Graph input: the input column, float [D] (single-row form, what ML.NET's OnnxTransformer serves) or [N, D] (batched form).</item>
@@ -12,7 +11,10 @@ namespace MLNet.Autoencoders.Onnx;
 /// and the reconstruction error float [1] (mean squared difference), with a leading N in the batched form.</item>
 /// <item>Initializers "encoder.i.weight" [in, out] and "encoder.i.bias"; "decoder.i.weight"/"decoder.i.bias" counted from the latent
 /// (no decoder weights when tied: a Transpose node of the mirror encoder weight stands in). Decoder initializers are always kept,
-/// even when no output needs them, so a loaded model can still reconstruct.</item>
+/// even when no output needs them, so a loaded model can still reconstruct. From version 4 on, initializers that no node of
+/// the saved graph reads are kept in <c>training_info[0].initialization</c>, an initializer-only graph named
+/// "mlnet_autoencoders.unused_weights" (<see cref="ParkedWeights"/>), which ONNX Runtime does not load, so loading prints
+/// no "Removing initializer" warnings; versions 2 and 3 kept them in the main graph.</item>
 /// <item>A VAE (version 3, description Kind "Vae"): initializers "encoder.i.weight"/"encoder.i.bias" for its hidden layers,
 /// the heads "mean.weight"/"mean.bias" and "log_variance.weight"/"log_variance.bias" [hidden, latent], and "decoder.i.*" from
 /// the latent (one more than the hidden layers). Outputs: the latent (the mean, or mean + σ·ε with ε from a RandomNormalLike
@@ -30,11 +32,8 @@ namespace MLNet.Autoencoders.Onnx;
 internal static class AutoencoderOnnxFormat
 {
     public const string ProducerName = "MLNet.Autoencoders";
-    /// <summary>The newest format this library reads, and the one a VAE is written with.</summary>
-    public const int FormatVersion = 3;
-
-    /// <summary>The format the autoencoder kinds are written with (unchanged since version 2).</summary>
-    public const int AutoencoderFormatVersion = 2;
+    /// <summary>The newest format this library reads, and the one every kind is written with.</summary>
+    public const int FormatVersion = 4;
     public const string FormatVersionKey = "mlnet_autoencoders.format_version";
     public const string ModelInfoKey = "mlnet_autoencoders.model_info";
 

@@ -2,7 +2,7 @@ using Onnx;
 
 namespace MLNet.Autoencoders.Onnx;
 
-/// <summary>A saved graph's float initializers by name, checked for duplicates and for the sizes the architecture needs.</summary>
+/// <summary>A saved model's float initializers by name (the main graph's and the parked ones, see <see cref="ParkedWeights"/>), checked for duplicates and for the sizes the architecture needs.</summary>
 internal sealed class InitializerTable
 {
     private readonly Dictionary<string, TensorProto> initializers = new();
@@ -11,7 +11,7 @@ internal sealed class InitializerTable
     {
         if (model.Graph is null)
             throw new InvalidDataException("The autoencoder model has no graph.");
-        foreach (var tensor in model.Graph.Initializer)
+        foreach (var tensor in ParkedWeights.AllInitializers(model))
             if (!initializers.TryAdd(tensor.Name, tensor))
                 throw new InvalidDataException($"The autoencoder model has two initializers named '{tensor.Name}'.");
     }

@@ -52,7 +52,7 @@ internal static class MlpOnnxModel
         g.AddOutput(names.Latent, Shape(arch.LatentSize));
 
         if (names.Reconstruction is null && names.ReconstructionError is null)
-            return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info, info.Convolution is null ? AutoencoderOnnxFormat.AutoencoderFormatVersion : AutoencoderOnnxFormat.FormatVersion));
+            return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info));
 
         for (int i = 0; i < n; i++)
         {
@@ -82,11 +82,11 @@ internal static class MlpOnnxModel
             // A vector of one, not a rank-0 scalar: ML.NET 5.0.1's OnnxTransformer cannot read rank-0 outputs.
             g.AddOutput(names.ReconstructionError, Shape(1));
         }
-        return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info, info.Convolution is null ? AutoencoderOnnxFormat.AutoencoderFormatVersion : AutoencoderOnnxFormat.FormatVersion));
+        return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, Metadata(info));
     }
 
     /// <summary>The metadata every saved model carries: its format version and its JSON description.</summary>
-    internal static Dictionary<string, string> Metadata(AutoencoderModelInfo info, int formatVersion = AutoencoderOnnxFormat.AutoencoderFormatVersion) => new()
+    internal static Dictionary<string, string> Metadata(AutoencoderModelInfo info, int formatVersion = AutoencoderOnnxFormat.FormatVersion) => new()
     {
         [AutoencoderOnnxFormat.FormatVersionKey] = formatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [AutoencoderOnnxFormat.ModelInfoKey] = info.ToJson(),
@@ -156,6 +156,13 @@ internal static class MlpOnnxModel
     }
 
     public static byte[] ToBytes(ModelProto model) => model.ToByteArray();
+
+    /// <summary>The bytes of a model as it is saved: weights that no output needs are parked (see <see cref="ParkedWeights"/>).</summary>
+    public static byte[] ToSavedBytes(ModelProto model)
+    {
+        ParkedWeights.Park(model);
+        return model.ToByteArray();
+    }
 
     /// <summary>Row-major transpose of a [rows, cols] matrix.</summary>
     internal static float[] Transpose(float[] m, int rows, int cols)

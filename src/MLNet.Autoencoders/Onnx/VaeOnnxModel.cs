@@ -88,7 +88,7 @@ internal static class VaeOnnxModel
             if (names.Reconstruction is not null) g.AddOutput(reconstruction, Shape(arch.InputSize));
             if (names.Score is not null) AddScore(g, arch, names, d, mean, logVariance!, batched, squeeze);
         }
-        return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, MlpOnnxModel.Metadata(info, AutoencoderOnnxFormat.FormatVersion));
+        return g.ToModel(AutoencoderOnnxFormat.ProducerVersion, MlpOnnxModel.Metadata(info));
     }
 
     /// <summary>The negative ELBO at the posterior mean: −log p(x | z = mean) + KL(q(z|x) ‖ N(0, I)), one value per row.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MLNet.Autoencoders.Data;
+using MLNet.Autoencoders.Native;
 using MLNet.Autoencoders.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,6 +21,7 @@ internal static class MlpTrainer
     public static TrainingResult Train(Func<Random, TrainingRows> openRows, MlpArchitecture architecture, TrainingSettings settings,
         Corruption? corruption, Action<EpochReport> report, Action checkAlive)
     {
+        TorchSharpNativeLoader.EnsureInitialized();
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
         var random = new Random(settings.Seed);
         using var rows = openRows(random);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MLNet.Autoencoders.Data;
+using MLNet.Autoencoders.Native;
 using MLNet.Autoencoders.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,6 +16,7 @@ internal static class VaeTrainer
     public static (VaeWeights Weights, IReadOnlyList<VaeEpochReport> History, int BestEpoch) Train(Func<Random, TrainingRows> openRows, VaeArchitecture architecture,
         TrainingSettings settings, VaeSettings vae, Action<VaeEpochReport> report, Action checkAlive)
     {
+        TorchSharpNativeLoader.EnsureInitialized();
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
         var random = new Random(settings.Seed);
         using var rows = openRows(random);

@@ -146,7 +146,7 @@ public sealed partial class AutoencoderTransformer : ITransformer, IDisposable
         var names = new OnnxTensorNames(InputColumnName, tensor(OutputColumnName),
             ReconstructionColumnName is null ? null : tensor(ReconstructionColumnName),
             ReconstructionErrorColumnName is null ? null : tensor(ReconstructionErrorColumnName));
-        return MlpOnnxModel.ToBytes(MlpOnnxModel.Build(Weights, Info, names, batched: false));
+        return MlpOnnxModel.ToSavedBytes(MlpOnnxModel.Build(Weights, Info, names, batched: false));
     }
 
     /// <summary>Finds the autoencoder in a model zip written by <c>mlContext.Model.Save</c> and gives it back typed.</summary>

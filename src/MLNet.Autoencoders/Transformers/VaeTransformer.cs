@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Autoencoders.Data;
 using MLNet.Autoencoders.Inference;
+using MLNet.Autoencoders.Native;
 using MLNet.Autoencoders.Networks;
 using MLNet.Autoencoders.Onnx;
 using MLNet.Autoencoders.Persistence;
@@ -168,6 +169,7 @@ public sealed partial class VaeTransformer : ITransformer, IDisposable
     public float[][] GenerateRows(int count, int seed)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Generate needs a count of at least 1.");
+        TorchSharpNativeLoader.EnsureInitialized();
         using var generator = new Generator((ulong)(uint)seed);
         lock (networkLock)
         {
@@ -239,6 +241,7 @@ public sealed partial class VaeTransformer : ITransformer, IDisposable
             throw new ArgumentOutOfRangeException(nameof(data), $"Column '{InputColumnName}' has {size} features, but the VAE expects {InputSize}.");
         var matrix = FeatureColumn.Read(data, InputColumnName, size);
         int k = importanceSamples;
+        TorchSharpNativeLoader.EnsureInitialized();
         int chunk = Math.Max(1, EvaluationCells / (k * InputSize));
         double reconstructionSum = 0, klSum = 0, iwaeSum = 0;
         using var generator = new Generator((ulong)(uint)seed);
@@ -273,6 +276,7 @@ public sealed partial class VaeTransformer : ITransformer, IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (network is not null) return network;
+        TorchSharpNativeLoader.EnsureInitialized();
         using var init = new Generator(0);
         networkNoise = new Generator((ulong)(uint)Info.Seed + 3);
         network = new VaeNetwork(Weights.Architecture, init, networkNoise);
@@ -300,7 +304,7 @@ public sealed partial class VaeTransformer : ITransformer, IDisposable
     {
         string? Name(string? column) => column is null ? null : tensor(column);
         var names = new VaeTensorNames(InputColumnName, tensor(OutputColumnName), Name(LogVarianceColumnName), Name(ReconstructionColumnName), Name(ScoreColumnName));
-        return MlpOnnxModel.ToBytes(VaeOnnxModel.Build(Weights, Info, names, batched: false));
+        return MlpOnnxModel.ToSavedBytes(VaeOnnxModel.Build(Weights, Info, names, batched: false));
     }
 
     /// <summary>Finds the VAE in a model zip written by <c>mlContext.Model.Save</c> and gives it back typed, able to generate.</summary>

@@ -1,0 +1,221 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using System.Security.Cryptography;
+using TorchSharp;
+
+namespace MLNet.Autoencoders.Native;
+
+/// <summary>
+/// Makes TorchSharp's native library load on Linux systems whose libstdc++ is older than the one it was built with,
+/// however this library arrived (package, ProjectReference from any folder, <c>dotnet fsi</c> script, notebook, publish).
+/// <para>TorchSharp 0.107's <c>libLibTorchSharp.so</c> (built with GCC 13) declares a need for <c>GLIBCXX_3.4.32</c>,
+/// which GCC 12's libstdc++ (Debian 12, Ubuntu 22.04) lacks, so the loader refuses it. The only symbol with that version
+/// is a marker that is never called. When TorchSharp's own load fails, the runtime raises
+/// <see cref="AssemblyLoadContext.ResolvingUnmanagedDll"/>; this class then writes a copy of the library whose need is
+/// marked weak (<c>VER_FLG_WEAK</c>) into a per-user cache folder, loads libtorch from where TorchSharp's packages put
+/// it, and hands TorchSharp the copy. The package's own files (the NuGet cache, the app folder) are never changed.
+/// Where the library already loads (a build that ran <c>build/MLNet.Autoencoders.targets</c>, or a newer libstdc++),
+/// the event is never raised and nothing happens.</para>
+/// </summary>
+internal static class TorchSharpNativeLoader
+{
+    /// <summary>The symbol version that the native library needs and older libstdc++ lacks.</summary>
+    public const string MissingVersion = "GLIBCXX_3.4.32";
+
+    /// <summary>The native library's file name on Linux.</summary>
+    public const string LibraryFile = "libLibTorchSharp.so";
+
+    /// <summary>Overrides the folder for the patched copy (else $XDG_CACHE_HOME or ~/.cache, then the temp folder).</summary>
+    public const string CacheFolderVariable = "MLNET_AUTOENCODERS_NATIVE_CACHE";
+
+    private const string LibtorchPackage = "libtorch-cpu-linux-x64";
+    private static readonly string NativeSubfolder = Path.Combine("runtimes", "linux-x64", "native");
+    private static readonly object Gate = new();
+    private static IntPtr patchedHandle;
+    private static string? failure;
+    private static volatile bool initialized;
+
+    /// <summary>Where the patched copy was loaded from, once it was needed.</summary>
+    public static string? PatchedCopyPath { get; private set; }
+
+    /// <summary>Why the patched copy could not be made, if it was needed and failed.</summary>
+    public static string? Failure => failure;
+
+    /// <summary>Registers the handler when this assembly is first used; cheap (no native load, no file access).</summary>
+    [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "The handler must be in place before TorchSharp's first native load, whichever of this library's types is used first.")]
+    internal static void Register()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
+        var context = AssemblyLoadContext.GetLoadContext(typeof(TorchSharpNativeLoader).Assembly) ?? AssemblyLoadContext.Default;
+        context.ResolvingUnmanagedDll += Resolve;
+    }
+
+    /// <summary>
+    /// Loads TorchSharp's native backend, or fails with an error that names the file and the fix. Every code path that
+    /// touches TorchSharp calls this first, so a failure is reported here rather than as TorchSharp's generic message.
+    /// </summary>
+    public static void EnsureInitialized()
+    {
+        if (initialized) return;
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+            initialized = true;
+        }
+        catch (Exception e) when (e is NotSupportedException or TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(failure is null
+                ? $"TorchSharp's native library did not load: {e.Message}"
+                : $"TorchSharp's native library did not load: {failure}", e);
+        }
+    }
+
+    private static IntPtr Resolve(Assembly assembly, string name)
+    {
+        if (assembly.GetName().Name != "TorchSharp" || name is not ("LibTorchSharp" or "libLibTorchSharp" or LibraryFile))
+            return IntPtr.Zero;
+        lock (Gate)
+        {
+            if (patchedHandle != IntPtr.Zero || failure is not null) return patchedHandle;
+            try
+            {
+                patchedHandle = LoadPatchedCopy(assembly);
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong, the runtime must get IntPtr.Zero (TorchSharp then reports the failed load) and the
+                // reason must reach EnsureInitialized's error.
+                failure = e.Message;
+            }
+            return patchedHandle;
+        }
+    }
+
+    private static IntPtr LoadPatchedCopy(Assembly torchSharp)
+    {
+        string torchSharpFolder = FolderOf(torchSharp);
+        string original = CandidateFolders(torchSharpFolder).Select(f => Path.Combine(f, LibraryFile)).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException(
+                $"{LibraryFile} was found neither beside TorchSharp.dll ({torchSharpFolder}) nor in the app's native folders. " +
+                "Reference the TorchSharp-cpu package, which brings it.");
+        byte[] bytes = File.ReadAllBytes(original);
+        if (ElfVersionNeed.Find(bytes, MissingVersion) != VersionNeedState.Strong)
+            throw new InvalidOperationException($"{original} does not load: {LoadError(original)}");
+
+        string libtorch = LibtorchFolders(Path.GetDirectoryName(original)!, torchSharpFolder).Select(f => Path.Combine(f, "libtorch.so")).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException(
+                $"{original} needs libtorch.so, which was found neither beside it nor in a {LibtorchPackage} package folder. " +
+                "Reference the TorchSharp-cpu package, which brings it.");
+        // The copy lives elsewhere, so its $ORIGIN run path no longer finds libtorch: load libtorch first (its own run
+        // path finds libtorch_cpu, libc10 and libgomp), and the copy's needs are met by the libraries already loaded.
+        NativeLibrary.Load(libtorch);
+
+        ElfVersionNeed.Weaken(bytes, MissingVersion);
+        string copy = WriteCopy(bytes, original);
+        PatchedCopyPath = copy;
+        return NativeLibrary.Load(copy);
+    }
+
+    /// <summary>Where TorchSharp.dll was loaded from (the app folder for a single-file app, whose assemblies have no location).</summary>
+    private static string FolderOf(Assembly assembly)
+        => string.IsNullOrEmpty(assembly.Location) ? AppContext.BaseDirectory : Path.GetDirectoryName(assembly.Location)!;
+
+    /// <summary>The folders where the app, a publish folder or a NuGet package keeps TorchSharp's native library.</summary>
+    private static IEnumerable<string> CandidateFolders(string torchSharpFolder)
+    {
+        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirectories)
+            foreach (var folder in searchDirectories.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+                yield return folder;
+        foreach (var folder in new[] { torchSharpFolder, AppContext.BaseDirectory })
+        {
+            yield return folder;
+            yield return Path.Combine(folder, NativeSubfolder);
+        }
+        // The package layout (scripts and notebooks load TorchSharp.dll from the NuGet cache): torchsharp/<version>/lib/<tfm>/.
+        yield return Path.GetFullPath(Path.Combine(torchSharpFolder, "..", "..", NativeSubfolder));
+    }
+
+    /// <summary>The folders that may hold libtorch.so: beside the native library, the app's folders, then the newest
+    /// restored libtorch-cpu-linux-x64 package.</summary>
+    private static IEnumerable<string> LibtorchFolders(string originalFolder, string torchSharpFolder)
+    {
+        yield return originalFolder;
+        foreach (var folder in CandidateFolders(torchSharpFolder))
+            yield return folder;
+        var packageRoots = new List<string> { Path.GetFullPath(Path.Combine(torchSharpFolder, "..", "..", "..", "..")) };
+        if (Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } nugetPackages) packageRoots.Add(nugetPackages);
+        packageRoots.Add(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"));
+        foreach (var root in packageRoots)
+        {
+            var package = Path.Combine(root, LibtorchPackage);
+            if (!Directory.Exists(package)) continue;
+            var versions = Directory.GetDirectories(package)
+                .Select(d => (Folder: d, Version: Version.TryParse(Path.GetFileName(d), out var v) ? v : null))
+                .Where(p => p.Version is not null)
+                .OrderByDescending(p => p.Version);
+            foreach (var (folder, _) in versions)
+                yield return Path.Combine(folder, NativeSubfolder);
+        }
+    }
+
+    /// <summary>Writes the patched bytes under a name made from their hash (reused by later processes; a copy that does not
+    /// match its hash is rewritten), atomically: a temporary file, then a rename.</summary>
+    private static string WriteCopy(byte[] patched, string original)
+    {
+        string hash = Convert.ToHexString(SHA256.HashData(patched))[..16].ToLowerInvariant();
+        var errors = new List<string>();
+        foreach (var root in CacheRoots())
+        {
+            string folder = Path.Combine(root, "native", hash);
+            string path = Path.Combine(folder, LibraryFile);
+            try
+            {
+                if (File.Exists(path) && SHA256.HashData(File.ReadAllBytes(path)).AsSpan().SequenceEqual(SHA256.HashData(patched)))
+                    return path;
+                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
+                else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+                File.WriteAllBytes(temporary, patched);
+                File.Move(temporary, path, overwrite: true);
+                return path;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"{folder}: {e.Message}");
+            }
+        }
+        throw new InvalidOperationException(
+            $"{original} needs {MissingVersion}, which this system's libstdc++ lacks, and no patched copy could be written " +
+            $"({string.Join("; ", errors)}). Set {CacheFolderVariable} to a writable folder, or build the app with MSBuild " +
+            "referencing the MLNet.Autoencoders package, whose build step patches the app's own copy (README: 'TorchSharp on Debian 12').");
+    }
+
+    private static IEnumerable<string> CacheRoots()
+    {
+        if (Environment.GetEnvironmentVariable(CacheFolderVariable) is { Length: > 0 } chosen)
+        {
+            yield return chosen;
+            yield break;
+        }
+        string? cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? Path.Combine(home, ".cache") : null;
+        if (cache is not null) yield return Path.Combine(cache, "mlnet-autoencoders");
+        yield return Path.Combine(Path.GetTempPath(), $"mlnet-autoencoders-{Environment.UserName}");
+    }
+
+    private static string LoadError(string path)
+    {
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(path));
+            return "it loads when asked directly, so TorchSharp's own search failed for another reason.";
+        }
+        catch (DllNotFoundException e)
+        {
+            return e.Message;
+        }
+    }
+}
