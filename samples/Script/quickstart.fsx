@@ -9,6 +9,7 @@
 open System
 open System.IO
 open Microsoft.ML
+open Microsoft.ML.Data
 open MLNet.Autoencoders
 open MLNet.Autoencoders.Data
 
@@ -29,7 +30,8 @@ let data = mlContext.Data.TakeRows(FashionMnist.LoadEmbedded(mlContext), int64 r
 mlContext.Log.Add(fun e -> if e.Message.Contains "epoch" then printfn "%s" e.Message)
 
 let pipeline =
-    mlContext.Transforms.Autoencoder("Latent", "Features", latentDimension = 32, epochs = epochs)
+    EstimatorChain()
+        .Append(mlContext.Transforms.Autoencoder("Latent", "Features", latentDimension = 32, epochs = epochs))
         .Append(mlContext.Clustering.Trainers.KMeans("Latent", numberOfClusters = 10))
 let model = pipeline.Fit data
 
@@ -38,11 +40,11 @@ mlContext.Model.Save(model, data.Schema, path)
 let mutable schema = null
 let loaded = mlContext.Model.Load(path, &schema)                       // plain ML.NET: no TorchSharp needed to score
 
-let latents (m: ITransformer) = m.Transform(data).GetColumn<float[]>("Latent") |> Array.ofSeq
+let latents (m: ITransformer) = m.Transform(data).GetColumn<float32[]>("Latent") |> Array.ofSeq
 let before, after = latents model, latents loaded
 let difference = Seq.zip before after |> Seq.collect (fun (a, b) -> Seq.map2 (fun x y -> abs (x - y)) a b) |> Seq.max
 let metrics = mlContext.Clustering.Evaluate(loaded.Transform data, "Label", "Score", "Latent")
 printfn "%d rows, %d epochs: saved %s; reloaded latents differ by at most %.1e; NMI of the k-means clusters %.3f"
-    before.Length epochs path difference metrics.NormalizedMutualInformation
+    before.Length epochs path (float difference) metrics.NormalizedMutualInformation
 if difference > 1e-5f then failwith "The reloaded model scores differently."
 printfn "OK"

@@ -2,6 +2,7 @@
 // project and once with a PackageReference to the packed NuGet package: it trains on the embedded data, saves, reloads
 // with plain ML.NET and with the typed loader, and checks that every path scores the same. Exit code 0 = all good.
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Autoencoders;
 using MLNet.Autoencoders.Data;
 
@@ -29,6 +30,6 @@ return ok ? 0 : 1;
 
 internal sealed class Row
 {
-    [Microsoft.ML.Data.VectorType(784)]
+    [VectorType(784)]
     public float[] Features { get; set; } = [];
 }

@@ -121,7 +121,12 @@ internal static class TorchSharpNativeLoader
 
     /// <summary>Where TorchSharp.dll was loaded from (the app folder for a single-file app, whose assemblies have no location).</summary>
     private static string FolderOf(Assembly assembly)
-        => string.IsNullOrEmpty(assembly.Location) ? AppContext.BaseDirectory : Path.GetDirectoryName(assembly.Location)!;
+    {
+#pragma warning disable IL3000 // Location is empty in a single-file app: handled by falling back to the app folder.
+        string location = assembly.Location;
+#pragma warning restore IL3000
+        return string.IsNullOrEmpty(location) ? AppContext.BaseDirectory : Path.GetDirectoryName(location)!;
+    }
 
     /// <summary>The folders where the app, a publish folder or a NuGet package keeps TorchSharp's native library.</summary>
     private static IEnumerable<string> CandidateFolders(string torchSharpFolder)

@@ -130,6 +130,8 @@ internal static class MlpOnnxModel
             throw new InvalidDataException($"The autoencoder model's format version '{versionText}' is not a positive integer.");
         if (version > AutoencoderOnnxFormat.FormatVersion)
             throw new InvalidDataException($"The autoencoder model has format version {version}; this version of {AutoencoderOnnxFormat.ProducerName} reads up to {AutoencoderOnnxFormat.FormatVersion}. Update the library.");
+        // From format 4 on a saved model carries a digest of itself: damage that still parses must not load.
+        if (version >= 4) OnnxDigest.Verify(model);
         if (!props.TryGetValue(AutoencoderOnnxFormat.ModelInfoKey, out var json))
             throw new InvalidDataException("The autoencoder model has no description in its metadata.");
         try
@@ -157,10 +159,12 @@ internal static class MlpOnnxModel
 
     public static byte[] ToBytes(ModelProto model) => model.ToByteArray();
 
-    /// <summary>The bytes of a model as it is saved: weights that no output needs are parked (see <see cref="ParkedWeights"/>).</summary>
+    /// <summary>The bytes of a model as it is saved: weights that no output needs are parked (see <see cref="ParkedWeights"/>),
+    /// and the model carries its own SHA-256 digest (see <see cref="OnnxDigest"/>).</summary>
     public static byte[] ToSavedBytes(ModelProto model)
     {
         ParkedWeights.Park(model);
+        OnnxDigest.Stamp(model);
         return model.ToByteArray();
     }
 

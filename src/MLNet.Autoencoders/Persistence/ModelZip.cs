@@ -25,11 +25,12 @@ internal static class ModelZip
         try
         {
             using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read, leaveOpen: true);
+            ModelIntegrity.CheckEntries(zip);
             foreach (var entry in zip.Entries.Where(e => e.Name == OnnxEntryName).OrderBy(e => e.FullName, StringComparer.Ordinal))
             {
                 var model = TryReadOnnxEntry(entry);
                 if (model is null || model.ProducerName != AutoencoderOnnxFormat.ProducerName) continue;
-                var info = MlpOnnxModel.ReadInfo(model);
+                var info = ReadInfo(entry, model);
                 if (info.IsVae == vae) found.Add((model, info));
             }
         }
@@ -57,6 +58,44 @@ internal static class ModelZip
         catch (Exception e) when (e is InvalidDataException or ArgumentException or FormatException or OverflowException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             throw new InvalidDataException($"The model zip is unreadable: its {(vae ? "VAE" : "autoencoder")} is damaged. {e.Message}", e);
+        }
+    }
+
+    /// <summary>Every integrity check a zip allows (see <see cref="ModelIntegrity"/>), without building a transformer.</summary>
+    public static AutoencoderModelVerification Verify(Stream zipStream)
+    {
+        try
+        {
+            using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read, leaveOpen: true);
+            var (entries, hasManifest) = ModelIntegrity.CheckEntries(zip);
+            int graphs = 0, withDigest = 0;
+            foreach (var entry in zip.Entries.Where(e => e.Name == OnnxEntryName))
+            {
+                // Any ONNX entry must parse (ML.NET would fail on it later); ours must also match their digest.
+                var model = TryReadOnnxEntry(entry);
+                if (model is null || model.ProducerName != AutoencoderOnnxFormat.ProducerName) continue;
+                ReadInfo(entry, model);
+                graphs++;
+                if (OnnxDigest.IsPresent(model)) withDigest++;
+            }
+            return new AutoencoderModelVerification(entries, hasManifest, graphs, withDigest);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"The model zip is damaged: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The description of an autoencoder graph (its digest checked), with the entry named in any error.</summary>
+    private static AutoencoderModelInfo ReadInfo(ZipArchiveEntry entry, ModelProto model)
+    {
+        try
+        {
+            return MlpOnnxModel.ReadInfo(model);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Entry '{entry.FullName}': {e.Message}", e);
         }
     }
 

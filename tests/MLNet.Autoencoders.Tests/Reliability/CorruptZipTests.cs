@@ -13,7 +13,8 @@ namespace MLNet.Autoencoders.Tests.Reliability;
 
 /// <summary>
 /// A thousand damaged copies of real model zips: <see cref="AutoencoderTransformer.Load(MLContext, Stream, string?)"/>
-/// either loads them (a flipped bit inside a weight still parses) or throws an <see cref="InvalidDataException"/> that says
+/// either loads them (only damage the integrity checks cannot see, e.g. a removed entry the autoencoder does not need, or a
+/// flipped byte in a zip header field nothing reads, and then it scores the same: IntegrityTests) or throws an <see cref="InvalidDataException"/> that says
 /// the zip is unreadable or holds no autoencoder — never another exception, a hang, or a huge allocation.
 /// </summary>
 public class CorruptZipTests(ITestOutputHelper output)
