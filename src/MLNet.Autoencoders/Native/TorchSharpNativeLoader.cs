@@ -37,12 +37,6 @@ internal static class TorchSharpNativeLoader
     private static string? failure;
     private static volatile bool initialized;
 
-    /// <summary>Where the patched copy was loaded from, once it was needed.</summary>
-    public static string? PatchedCopyPath { get; private set; }
-
-    /// <summary>Why the patched copy could not be made, if it was needed and failed.</summary>
-    public static string? Failure => failure;
-
     /// <summary>Registers the handler when this assembly is first used; cheap (no native load, no file access).</summary>
     [ModuleInitializer]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "The handler must be in place before TorchSharp's first native load, whichever of this library's types is used first.")]
@@ -115,7 +109,6 @@ internal static class TorchSharpNativeLoader
 
         ElfVersionNeed.Weaken(bytes, MissingVersion);
         string copy = WriteCopy(bytes, original);
-        PatchedCopyPath = copy;
         return NativeLibrary.Load(copy);
     }
 
