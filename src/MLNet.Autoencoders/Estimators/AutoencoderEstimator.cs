@@ -11,7 +11,7 @@ namespace MLNet.Autoencoders;
 /// <summary>
 /// Learns a non-linear, low-dimensional code of a feature vector: an encoder squeezes each row into a latent vector and a
 /// decoder rebuilds the row from it, trained (without labels) to make the rebuild as close as it can. Create it with
-/// <c>mlContext.Transforms.Autoencoder(...)</c>; <see cref="Fit"/> trains with TorchSharp and returns an
+/// <c>mlContext.Transforms.Autoencoder(...)</c>; <see cref="Fit(IDataView)"/> trains with TorchSharp and returns an
 /// <see cref="AutoencoderTransformer"/> that adds the latent column.
 /// </summary>
 /// <remarks>
@@ -84,9 +84,29 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
     /// <summary>Trains the autoencoder on the input column of <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input column is missing, not a known-size vector of Single, or too small for the latent size.</exception>
     /// <exception cref="InvalidOperationException">The data is empty, holds NaN or infinity, is outside [0, 1] under binary cross-entropy, or training diverged.</exception>
-    public AutoencoderTransformer Fit(IDataView input)
+    public AutoencoderTransformer Fit(IDataView input) => Fit(input, null, nameof(input));
+
+    /// <summary>
+    /// Continues training <paramref name="initialModel"/> (warm start), as ML.NET's linear trainers' <c>Fit(trainData,
+    /// modelParameters)</c> do: for more epochs, or on new rows. The network starts from its weights instead of a seeded
+    /// initialisation and trains <see cref="AutoencoderOptionsBase.Epochs"/> more epochs with these options; greedy
+    /// pretraining is skipped; Adam's moment estimates start afresh (a fitted model does not carry them). The new model's
+    /// <see cref="AutoencoderTransformer.TrainingHistory"/> is the earlier history followed by the new epochs, whose stage is
+    /// <see cref="EpochReport.ContinuedTrainingStage"/>. Works on a transformer from <see cref="AutoencoderTransformer.Load(MLContext, string, string?)"/>.
+    /// </summary>
+    /// <param name="input">The rows to train on (the same input column and size as the model's).</param>
+    /// <param name="initialModel">A fitted autoencoder of the same architecture as these options give for <paramref name="input"/>
+    /// (layer sizes, activations, output function, tied weights, convolution; an <see cref="OutputActivation.Auto"/> output takes the model's).</param>
+    /// <exception cref="ArgumentException">The architectures differ; the message gives both.</exception>
+    public AutoencoderTransformer Fit(IDataView input, AutoencoderTransformer initialModel)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(initialModel);
+        return Fit(input, initialModel, nameof(input));
+    }
+
+    private AutoencoderTransformer Fit(IDataView input, AutoencoderTransformer? initialModel, string inputName)
+    {
+        ArgumentNullException.ThrowIfNull(input, inputName);
         int inputSize = FeatureColumn.GetVectorSize(input.Schema, InputColumnName);
         if (options.LatentDimension >= inputSize)
             throw new ArgumentOutOfRangeException(nameof(options.LatentDimension),
@@ -102,11 +122,16 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
                 $"Column '{InputColumnName}' has values in [{min}, {max}], but BinaryCrossEntropy needs data in [0, 1]. Normalize it first (mlContext.Transforms.NormalizeMinMax) or use MeanSquaredError.");
         var outputActivation = options.OutputActivation switch
         {
+            OutputActivation.Auto when initialModel is not null => initialModel.Weights.Architecture.OutputActivation,
             OutputActivation.Auto => options.Loss == ReconstructionLoss.BinaryCrossEntropy || unitRange ? OutputActivation.Sigmoid : OutputActivation.Identity,
             var explicitChoice => explicitChoice,
         };
         var convolution = OptionsValidation.ConvolutionFor(options.Convolution, InputColumnName, inputSize);
         var architecture = new MlpArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, outputActivation, options.TiedWeights, convolution);
+        if (initialModel is not null && initialModel.Weights.Architecture.Describe() != architecture.Describe())
+            throw new ArgumentException(
+                $"The model to continue from is a {initialModel.Weights.Architecture.Describe()} autoencoder, but these options and column '{InputColumnName}' " +
+                $"give {architecture.Describe()}: training can only continue with the same architecture.", nameof(initialModel));
         var settings = new TrainingSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay,
             options.ValidationFraction, options.EarlyStoppingPatience, seed, options.NumberOfThreads, options.Loss,
             options.Pretraining, options.PretrainingEpochsPerLayer);
@@ -114,14 +139,16 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         channel.Info(MessageSensitivity.None,
             $"Training a {(convolution is null ? "" : convolution + " → ")}{string.Join("-", architecture.LayerSizes)} autoencoder on {data.Rows} rows of column '{InputColumnName}' ({options.Loss}, {outputActivation} output{(options.TiedWeights ? ", tied weights" : "")}" +
             (corruption is null ? "" : $", denoising {corruption}") +
-            (options.Pretraining == Pretraining.GreedyLayerWise ? $", greedy pretraining {options.PretrainingEpochsPerLayer} epochs per layer" : "") + ").");
+            (options.Pretraining == Pretraining.GreedyLayerWise && initialModel is null ? $", greedy pretraining {options.PretrainingEpochsPerLayer} epochs per layer" : "") +
+            (initialModel is null ? "" : $", continuing a fitted model after its {initialModel.TrainingHistory.Count} recorded epochs") + ").");
         var result = MlpTrainer.Train(data.OpenRows, architecture, settings, corruption, report =>
         {
             channel.Info(MessageSensitivity.None, report.ToString());
             options.EpochCallback?.Invoke(report);
-        }, CheckAlive);
+        }, CheckAlive, initialModel?.Weights);
 
-        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, (int)Math.Min(data.Rows, int.MaxValue), result.BestEpoch, result.History) with
+        var history = initialModel is null ? result.History : [.. initialModel.TrainingHistory, .. result.History];
+        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, (int)Math.Min(data.Rows, int.MaxValue), result.BestEpoch, history) with
         {
             Kind = corruption is null ? "Autoencoder" : "DenoisingAutoencoder",
             Corruption = corruption?.ToString(),

@@ -57,6 +57,13 @@ public sealed class DenoisingAutoencoderEstimator : IEstimator<AutoencoderTransf
     /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView)"/>
     public AutoencoderTransformer Fit(IDataView input) => inner.Fit(input);
 
+    /// <summary>Continues training a fitted (denoising) autoencoder of the same architecture; see
+    /// <see cref="AutoencoderEstimator.Fit(IDataView, AutoencoderTransformer)"/>.</summary>
+    /// <param name="input">The rows to train on.</param>
+    /// <param name="initialModel">The fitted model to continue from.</param>
+    /// <exception cref="ArgumentException">The architectures differ; the message gives both.</exception>
+    public AutoencoderTransformer Fit(IDataView input, AutoencoderTransformer initialModel) => inner.Fit(input, initialModel);
+
     /// <summary>The schema after fitting: the input's columns plus the latent (and the optional columns).</summary>
     /// <inheritdoc cref="AutoencoderEstimator.GetOutputSchema(SchemaShape)"/>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) => inner.GetOutputSchema(inputSchema);

@@ -11,7 +11,7 @@ namespace MLNet.Autoencoders;
 /// A variational autoencoder (Kingma &amp; Welling 2014): the encoder gives each row a Gaussian over the latent space
 /// (a mean and a log-variance), the decoder rebuilds the row from a draw of it, and training maximises the ELBO —
 /// reconstruction likelihood minus the KL divergence to N(0, I). Create it with <c>mlContext.Transforms.Vae(...)</c>;
-/// <see cref="Fit"/> trains with TorchSharp and returns a <see cref="VaeTransformer"/> that featurizes, scores and generates.
+/// <see cref="Fit(IDataView)"/> trains with TorchSharp and returns a <see cref="VaeTransformer"/> that featurizes, scores and generates.
 /// </summary>
 /// <remarks>
 /// <para>Input: a known-size vector of Single (in [0, 1] for the default Bernoulli likelihood). Output: the latent mean
@@ -74,9 +74,27 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
     /// <exception cref="InvalidOperationException">The column has no rows, non-finite values, values outside [0, 1] for the
     /// Bernoulli likelihood, or training diverged.</exception>
     /// <exception cref="OperationCanceledException"><see cref="AutoencoderOptionsBase.CancellationToken"/> was canceled.</exception>
-    public VaeTransformer Fit(IDataView input)
+    public VaeTransformer Fit(IDataView input) => Fit(input, null, nameof(input));
+
+    /// <summary>
+    /// Continues training <paramref name="initialModel"/> (warm start) for more epochs or on new rows: the network starts
+    /// from its weights, trains <see cref="AutoencoderOptionsBase.Epochs"/> more epochs with these options and no KL warm-up
+    /// (the model went through it); Adam's moment estimates start afresh. The new model's history is the earlier one followed
+    /// by the new epochs (stage <see cref="EpochReport.ContinuedTrainingStage"/>). Works on a transformer from
+    /// <see cref="VaeTransformer.Load(MLContext, string, string?)"/>.
+    /// </summary>
+    /// <param name="input">The rows to train on.</param>
+    /// <param name="initialModel">A fitted VAE of the same architecture (layer sizes, activation, likelihood, variance, convolution).</param>
+    /// <exception cref="ArgumentException">The architectures differ; the message gives both.</exception>
+    public VaeTransformer Fit(IDataView input, VaeTransformer initialModel)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(initialModel);
+        return Fit(input, initialModel, nameof(input));
+    }
+
+    private VaeTransformer Fit(IDataView input, VaeTransformer? initialModel, string inputName)
+    {
+        ArgumentNullException.ThrowIfNull(input, inputName);
         int inputSize = FeatureColumn.GetVectorSize(input.Schema, InputColumnName, "the VAE");
         if (options.LatentDimension >= inputSize)
             throw new ArgumentOutOfRangeException(nameof(options.LatentDimension),
@@ -91,6 +109,10 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
                 $"Column '{InputColumnName}' has values in [{min}, {max}], but the Bernoulli likelihood needs data in [0, 1]. Normalize it first (mlContext.Transforms.NormalizeMinMax) or use VaeLikelihood.Gaussian.");
         var convolution = OptionsValidation.ConvolutionFor(options.Convolution, InputColumnName, inputSize);
         var architecture = new VaeArchitecture([inputSize, .. options.HiddenLayerSizes, options.LatentDimension], options.Activation, options.Likelihood, options.GaussianVariance, convolution);
+        if (initialModel is not null && initialModel.Weights.Architecture.Describe() != architecture.Describe())
+            throw new ArgumentException(
+                $"The model to continue from is a {initialModel.Weights.Architecture.Describe()} VAE, but these options and column '{InputColumnName}' " +
+                $"give {architecture.Describe()}: training can only continue with the same architecture.", nameof(initialModel));
         var settings = new TrainingSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay,
             options.ValidationFraction, options.EarlyStoppingPatience, seed, options.NumberOfThreads, ReconstructionLoss.MeanSquaredError,
             Pretraining.None, 0);
@@ -98,14 +120,16 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
         channel.Info(MessageSensitivity.None,
             $"Training a {(convolution is null ? "" : convolution + " → ")}{string.Join("-", architecture.LayerSizes)} VAE on {data.Rows} rows of column '{InputColumnName}' ({options.Likelihood} likelihood" +
             (options.Likelihood == VaeLikelihood.Gaussian ? $", variance {options.GaussianVariance}" : "") + $", beta {options.Beta}" +
-            (options.KlWarmupEpochs > 0 ? $", KL warm-up {options.KlWarmupEpochs} epochs" : "") + ").");
+            (options.KlWarmupEpochs > 0 && initialModel is null ? $", KL warm-up {options.KlWarmupEpochs} epochs" : "") +
+            (initialModel is null ? "" : $", continuing a fitted model after its {initialModel.TrainingHistory.Count} recorded epochs") + ").");
         var (weights, history, bestEpoch) = VaeTrainer.Train(data.OpenRows, architecture, settings, new VaeSettings(options.Beta, options.KlWarmupEpochs), report =>
         {
             channel.Info(MessageSensitivity.None, report.ToString());
             options.EpochCallback?.Invoke(report);
-        }, CheckAlive);
+        }, CheckAlive, initialModel?.Weights);
 
-        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, (int)Math.Min(data.Rows, int.MaxValue), bestEpoch, history) with
+        IReadOnlyList<VaeEpochReport> fullHistory = initialModel is null ? history : [.. initialModel.TrainingHistory, .. history];
+        var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, (int)Math.Min(data.Rows, int.MaxValue), bestEpoch, fullHistory) with
         {
             Kind = AutoencoderModelInfo.VaeKind,
             LogVarianceColumn = options.LogVarianceColumnName,

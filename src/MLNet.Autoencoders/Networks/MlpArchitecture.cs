@@ -16,4 +16,8 @@ internal sealed record MlpArchitecture(int[] LayerSizes, Activation Activation, 
     public int InputSize => LayerSizes[0];
     public int LatentSize => LayerSizes[^1];
     public int LayerCount => LayerSizes.Length - 1;
+
+    /// <summary>Everything that fixes the weights' shapes and meaning, as text: equal texts, interchangeable weights.</summary>
+    public string Describe() =>
+        $"{(Convolution is null ? "" : Convolution + " → ")}{string.Join("-", LayerSizes)} ({Activation}, {OutputActivation} output{(TiedWeights ? ", tied weights" : "")})";
 }

@@ -116,5 +116,18 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
         return weights;
     }
 
+    /// <summary>Puts weights of the same architecture back (training continued from a fitted model).</summary>
+    public void ImportWeights(MlpWeights weights)
+    {
+        for (int i = 0; i < encoder.Count; i++)
+        {
+            Activations.Load(EncoderWeight(i), weights.EncoderWeights[i]);
+            Activations.Load(EncoderBias(i), weights.EncoderBiases[i]);
+            Activations.Load(DecoderBias(i), weights.DecoderBiases[i]);
+            if (DecoderWeight(i) is { } decoderWeight) Activations.Load(decoderWeight, weights.DecoderWeights[i]);
+        }
+        if (weights.Convolution is not null) convolution?.Import(weights.Convolution);
+    }
+
     private static float[] ToArray(Tensor t) => Activations.ToArray(t);
 }

@@ -19,4 +19,9 @@ internal sealed record VaeArchitecture(int[] LayerSizes, Activation Activation, 
     public int HiddenCount => LayerSizes.Length - 2;
     /// <summary>The width the heads read: the last hidden layer, or the input when there is none.</summary>
     public int HeadInputSize => DenseSizes[^2];
+
+    /// <summary>Everything that fixes the weights' shapes and meaning, as text: equal texts, interchangeable weights.</summary>
+    public string Describe() =>
+        $"{(Convolution is null ? "" : Convolution + " → ")}{string.Join("-", LayerSizes)} ({Activation}, {Likelihood} likelihood" +
+        (Likelihood == VaeLikelihood.Gaussian ? $", variance {GaussianVariance}" : "") + ")";
 }

@@ -8,6 +8,9 @@ public class EpochReport
     /// <summary>The stage name of ordinary (end-to-end) training.</summary>
     public const string TrainingStage = "training";
 
+    /// <summary>The stage name of training continued from a fitted model (the estimators' <c>Fit(data, initialModel)</c>).</summary>
+    public const string ContinuedTrainingStage = "continued training";
+
     /// <summary>Creates a report.</summary>
     public EpochReport(int epoch, int totalEpochs, double trainLoss, double? validationLoss, TimeSpan elapsed, bool isBest, string stage = TrainingStage)
     {
@@ -21,7 +24,8 @@ public class EpochReport
     }
 
     /// <summary>What was trained: <see cref="TrainingStage"/> for the whole autoencoder (end to end, or fine-tuning after
-    /// pretraining), or "pretraining layer k" for greedy layer-wise pretraining of layer k (1-based).</summary>
+    /// pretraining), "pretraining layer k" for greedy layer-wise pretraining of layer k (1-based), or
+    /// <see cref="ContinuedTrainingStage"/> for epochs that continued a fitted model.</summary>
     public string Stage { get; }
 
     /// <summary>One-based epoch number within its stage.</summary>

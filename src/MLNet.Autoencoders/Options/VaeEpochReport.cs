@@ -10,9 +10,9 @@ public sealed class VaeEpochReport : EpochReport
 {
     /// <summary>Creates a report.</summary>
     public VaeEpochReport(int epoch, int totalEpochs, double reconstructionTerm, double klDivergence, double beta, double finalBeta,
-        double? validationReconstructionTerm, double? validationKlDivergence, TimeSpan elapsed, bool isBest)
+        double? validationReconstructionTerm, double? validationKlDivergence, TimeSpan elapsed, bool isBest, string stage = TrainingStage)
         : base(epoch, totalEpochs, reconstructionTerm + beta * klDivergence,
-            validationReconstructionTerm is double r && validationKlDivergence is double k ? r + finalBeta * k : null, elapsed, isBest)
+            validationReconstructionTerm is double r && validationKlDivergence is double k ? r + finalBeta * k : null, elapsed, isBest, stage)
     {
         ReconstructionTerm = reconstructionTerm;
         KlDivergence = klDivergence;

@@ -17,9 +17,11 @@ internal static class MlpTrainer
     private const int EvaluationBatchSize = 1024;
 
     /// <summary>Trains; <paramref name="openRows"/> makes the row source from the trainer's seeded generator (which splits
-    /// off the validation rows in memory), <paramref name="checkAlive"/> runs between batches and may throw to cancel.</summary>
+    /// off the validation rows in memory), <paramref name="checkAlive"/> runs between batches and may throw to cancel.
+    /// With <paramref name="startFrom"/> the network starts from those weights (of the same architecture) instead of its
+    /// seeded initialisation, skips greedy pretraining, and reports its epochs as <see cref="EpochReport.ContinuedTrainingStage"/>.</summary>
     public static TrainingResult Train(Func<Random, TrainingRows> openRows, MlpArchitecture architecture, TrainingSettings settings,
-        Corruption? corruption, Action<EpochReport> report, Action checkAlive)
+        Corruption? corruption, Action<EpochReport> report, Action checkAlive, MlpWeights? startFrom = null)
     {
         TorchSharpNativeLoader.EnsureInitialized();
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
@@ -30,10 +32,12 @@ internal static class MlpTrainer
         // Noise has its own stream, so switching corruption on or off does not change the initial weights.
         using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
         using var network = new MlpAutoencoderNetwork(architecture, initGenerator);
+        if (startFrom is not null) network.ImportWeights(startFrom);
+        string stage = startFrom is null ? EpochReport.TrainingStage : EpochReport.ContinuedTrainingStage;
         var (low, high) = rows.Range;
         var history = new List<EpochReport>();
 
-        if (settings.Pretraining == Pretraining.GreedyLayerWise)
+        if (settings.Pretraining == Pretraining.GreedyLayerWise && startFrom is null)
         {
             // Pretraining encodes every training row at each layer, so it needs the rows in memory (the options refuse streaming with it).
             var inMemory = (InMemoryTrainingRows)rows;
@@ -56,7 +60,7 @@ internal static class MlpTrainer
             double? validationLoss = !rows.HasValidation ? null
                 : EvaluateMeans(network, rows.ValidationBatches(), batch => [Loss(network.forward(batch), batch, settings.Loss, architecture.OutputActivation)])[0];
             bool isBest = tracker.Update(epoch, validationLoss ?? trainLoss);
-            var epochReport = new EpochReport(epoch, settings.Epochs, trainLoss, validationLoss, watch.Elapsed, isBest);
+            var epochReport = new EpochReport(epoch, settings.Epochs, trainLoss, validationLoss, watch.Elapsed, isBest, stage);
             history.Add(epochReport);
             report(epochReport);
             if (tracker.ShouldStop) break;

@@ -14,7 +14,7 @@ namespace MLNet.Autoencoders.Training;
 internal static class VaeTrainer
 {
     public static (VaeWeights Weights, IReadOnlyList<VaeEpochReport> History, int BestEpoch) Train(Func<Random, TrainingRows> openRows, VaeArchitecture architecture,
-        TrainingSettings settings, VaeSettings vae, Action<VaeEpochReport> report, Action checkAlive)
+        TrainingSettings settings, VaeSettings vae, Action<VaeEpochReport> report, Action checkAlive, VaeWeights? startFrom = null)
     {
         TorchSharpNativeLoader.EnsureInitialized();
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
@@ -24,12 +24,15 @@ internal static class VaeTrainer
         using var initGenerator = new Generator((ulong)(uint)settings.Seed);
         using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
         using var network = new VaeNetwork(architecture, initGenerator, noiseGenerator);
+        if (startFrom is not null) network.ImportWeights(startFrom);
+        string stage = startFrom is null ? EpochReport.TrainingStage : EpochReport.ContinuedTrainingStage;
         using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
         using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, rows.HasValidation);
         var history = new List<VaeEpochReport>();
 
         long stepsPerEpoch = (rows.TrainCount + settings.BatchSize - 1) / settings.BatchSize;
-        long warmupSteps = vae.KlWarmupEpochs * stepsPerEpoch;
+        // A continued model has been through its warm-up already.
+        long warmupSteps = startFrom is null ? vae.KlWarmupEpochs * stepsPerEpoch : 0;
         long step = 0;
         double beta = vae.Beta;
         Tensor[] Terms(Tensor batch, double weight)
@@ -55,7 +58,7 @@ internal static class VaeTrainer
 
             double[]? validation = !rows.HasValidation ? null : MlpTrainer.EvaluateMeans(network, rows.ValidationBatches(), batch => Terms(batch, vae.Beta));
             bool isBest = tracker.Update(epoch, validation?[0] ?? terms[0]);
-            var epochReport = new VaeEpochReport(epoch, settings.Epochs, terms[1], terms[2], beta, vae.Beta, validation?[1], validation?[2], watch.Elapsed, isBest);
+            var epochReport = new VaeEpochReport(epoch, settings.Epochs, terms[1], terms[2], beta, vae.Beta, validation?[1], validation?[2], watch.Elapsed, isBest, stage);
             history.Add(epochReport);
             report(epochReport);
             if (tracker.ShouldStop) break;
