@@ -23,12 +23,10 @@ public class CorruptZipTests(ITestOutputHelper output)
     private const long MaxAllocatedBytes = 50L << 20;
     private const string OnnxEntry = "OnnxModel";
 
-    private sealed record Entry(string Name, byte[] Data);
-
     private sealed class Original
     {
         public required byte[] Zip { get; init; }
-        public required List<Entry> Entries { get; init; }
+        public required List<ZipEntry> Entries { get; init; }
         public required byte[] Onnx { get; init; }
     }
 
@@ -43,40 +41,16 @@ public class CorruptZipTests(ITestOutputHelper output)
         using var stream = new MemoryStream();
         ml.Model.Save(model, data.Schema, stream);
         var zip = stream.ToArray();
-        var entries = ReadEntries(zip);
+        var entries = ZipEntries.Read(zip);
         var onnx = entries.Single(e => Path.GetFileName(e.Name) == OnnxEntry).Data[4..];
         return new Original { Zip = zip, Entries = entries, Onnx = onnx };
     }
 
-    private static List<Entry> ReadEntries(byte[] zip)
-    {
-        using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
-        return archive.Entries.Select(e =>
-        {
-            using var s = e.Open();
-            using var copy = new MemoryStream();
-            s.CopyTo(copy);
-            return new Entry(e.FullName, copy.ToArray());
-        }).ToList();
-    }
-
-    private static byte[] WriteZip(IEnumerable<Entry> entries)
-    {
-        using var stream = new MemoryStream();
-        using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (var entry in entries)
-            {
-                using var s = archive.CreateEntry(entry.Name, CompressionLevel.Fastest).Open();
-                s.Write(entry.Data);
-            }
-        return stream.ToArray();
-    }
-
-    private static bool IsOnnx(Entry e) => Path.GetFileName(e.Name) == OnnxEntry;
+    private static bool IsOnnx(ZipEntry e) => Path.GetFileName(e.Name) == OnnxEntry;
 
     /// <summary>The zip with its ONNX entry's bytes (length prefix included) replaced.</summary>
     private static byte[] WithOnnxEntry(Original original, byte[] entryBytes) =>
-        WriteZip(original.Entries.Select(e => IsOnnx(e) ? e with { Data = entryBytes } : e));
+        ZipEntries.Write(original.Entries.Select(e => IsOnnx(e) ? e with { Data = entryBytes } : e));
 
     /// <summary>ML.NET's layout: the Int32 length, little-endian, then the ONNX bytes.</summary>
     private static byte[] Prefixed(byte[] onnx, int? claimedLength = null)
@@ -85,15 +59,6 @@ public class CorruptZipTests(ITestOutputHelper output)
         BinaryPrimitives.WriteInt32LittleEndian(bytes, claimedLength ?? onnx.Length);
         onnx.CopyTo(bytes, 4);
         return bytes;
-    }
-
-    private static byte[] Flip(byte[] bytes, Random random, int start = 0)
-    {
-        var copy = (byte[])bytes.Clone();
-        int flips = 1 + random.Next(4);
-        for (int k = 0; k < flips; k++)
-            copy[start + random.Next(copy.Length - start)] ^= (byte)(1 + random.Next(255));
-        return copy;
     }
 
     /// <summary>Sets the ONNX entry's uncompressed size to <paramref name="size"/> in its local header and the central directory.</summary>
@@ -196,12 +161,12 @@ public class CorruptZipTests(ITestOutputHelper output)
             case 0:
                 return ("truncated", original.Zip[..random.Next(original.Zip.Length)], false);
             case 1:
-                return ("zip bytes flipped", Flip(original.Zip, random), true);
+                return ("zip bytes flipped", ZipEntries.Flip(original.Zip, random), true);
             case 2:
             {
                 var kept = original.Entries.Where(_ => random.Next(3) > 0).ToList();
                 if (kept.Count == original.Entries.Count) kept.RemoveAt(random.Next(kept.Count));
-                return ("entries removed", WriteZip(kept), kept.Any(IsOnnx));
+                return ("entries removed", ZipEntries.Write(kept), kept.Any(IsOnnx));
             }
             case 3:
             {
@@ -217,7 +182,7 @@ public class CorruptZipTests(ITestOutputHelper output)
             case 5:
                 return ("ONNX truncated", WithOnnxEntry(original, Prefixed(original.Onnx[..random.Next(original.Onnx.Length)])), false);
             case 6:
-                return ("ONNX bytes flipped", WithOnnxEntry(original, Prefixed(Flip(original.Onnx, random))), true);
+                return ("ONNX bytes flipped", WithOnnxEntry(original, Prefixed(ZipEntries.Flip(original.Onnx, random))), true);
             case 7:
                 return ("description edited", WithOnnxEntry(original, Prefixed(EditDescription(original.Onnx, random))), true);
             case 8:

@@ -19,14 +19,12 @@ public class IntegrityTests(ITestOutputHelper output)
     private const int CopiesPerModel = 500;
     private const float Tolerance = 1e-6f;
 
-    private sealed record Entry(string Name, byte[] Data);
-
     /// <summary>A saved model and what it scores on the probe rows, through ML.NET and through its typed transformer.</summary>
     private sealed class Original
     {
         public required string Name { get; init; }
         public required byte[] Zip { get; init; }
-        public required List<Entry> Entries { get; init; }
+        public required List<ZipEntry> Entries { get; init; }
         public required float[][] Probe { get; init; }
         public required float[][] Normalized { get; init; }
         public required string[] Columns { get; init; }
@@ -72,7 +70,7 @@ public class IntegrityTests(ITestOutputHelper output)
         {
             Name = vae ? "VAE zip" : "pipeline zip",
             Zip = zip,
-            Entries = ReadEntries(zip),
+            Entries = ZipEntries.Read(zip),
             Probe = probe,
             Normalized = normalized,
             Columns = columns,
@@ -93,40 +91,6 @@ public class IntegrityTests(ITestOutputHelper output)
     private static bool SameOutputs(float[][][] a, float[][][] b)
         => a.Length == b.Length && a.Zip(b).All(p => p.First.Length == p.Second.Length && SyntheticData.MaxAbsDifference(p.First, p.Second) <= Tolerance);
 
-    private static List<Entry> ReadEntries(byte[] zip)
-    {
-        using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
-        return archive.Entries.Select(e =>
-        {
-            using var s = e.Open();
-            using var copy = new MemoryStream();
-            s.CopyTo(copy);
-            return new Entry(e.FullName, copy.ToArray());
-        }).ToList();
-    }
-
-    private static byte[] WriteZip(IEnumerable<Entry> entries)
-    {
-        using var stream = new MemoryStream();
-        using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (var entry in entries)
-            {
-                using var s = archive.CreateEntry(entry.Name, CompressionLevel.Fastest).Open();
-                s.Write(entry.Data);
-            }
-        return stream.ToArray();
-    }
-
-    private static byte[] Flip(byte[] bytes, Random random)
-    {
-        var copy = (byte[])bytes.Clone();
-        if (copy.Length == 0) return copy;
-        int flips = 1 + random.Next(4);
-        for (int k = 0; k < flips; k++)
-            copy[random.Next(copy.Length)] ^= (byte)(1 + random.Next(255));
-        return copy;
-    }
-
     /// <summary>Damaged copy number <paramref name="attempt"/> of the three kinds.</summary>
     private static (string Kind, byte[] Zip) Damage(Original original, int attempt)
     {
@@ -134,7 +98,7 @@ public class IntegrityTests(ITestOutputHelper output)
         switch (attempt % 3)
         {
             case 0:
-                return ("bytes flipped", Flip(original.Zip, random));
+                return ("bytes flipped", ZipEntries.Flip(original.Zip, random));
             case 1:
                 return ("truncated", original.Zip[..random.Next(original.Zip.Length)]);
             default:
@@ -142,7 +106,7 @@ public class IntegrityTests(ITestOutputHelper output)
                 // Every entry in turn, so the ONNX graph, the k-means model, the schema and the manifest are all hit.
                 int target = attempt / 3 % original.Entries.Count;
                 var name = Path.GetFileName(original.Entries[target].Name);
-                return ($"rewritten, {name} damaged", WriteZip(original.Entries.Select((e, i) => i == target ? e with { Data = Flip(e.Data, random) } : e)));
+                return ($"rewritten, {name} damaged", ZipEntries.Write(original.Entries.Select((e, i) => i == target ? e with { Data = ZipEntries.Flip(e.Data, random) } : e)));
             }
         }
     }
@@ -239,7 +203,7 @@ public class IntegrityTests(ITestOutputHelper output)
 
         // A rewritten zip (valid CRC-32s) whose ONNX graph changed: the graph's own digest and the manifest both catch it.
         var onnx = original.Entries.FindIndex(e => e.Name.EndsWith("OnnxModel", StringComparison.Ordinal));
-        var damaged = WriteZip(original.Entries.Select((e, i) => i == onnx ? e with { Data = FlipLastByte(e.Data) } : e));
+        var damaged = ZipEntries.Write(original.Entries.Select((e, i) => i == onnx ? e with { Data = FlipLastByte(e.Data) } : e));
         var error = Assert.Throws<InvalidDataException>(() => ml.Model.VerifyAutoencoderModel(new MemoryStream(damaged)));
         Assert.Contains(original.Entries[onnx].Name, error.Message);
         Assert.Throws<InvalidDataException>(() => AutoencoderTransformer.Load(ml, new MemoryStream(damaged)));
@@ -268,8 +232,8 @@ public class IntegrityTests(ITestOutputHelper output)
         Assert.Contains("CRC-32 only", report.ToString());
 
         // The graph's digest works without the manifest: a rewritten zip with a changed graph is refused.
-        var entries = ReadEntries(stream.ToArray());
-        var damaged = WriteZip(entries.Select(e => e.Name.EndsWith("OnnxModel", StringComparison.Ordinal) ? e with { Data = FlipLastByte(e.Data) } : e));
+        var entries = ZipEntries.Read(stream.ToArray());
+        var damaged = ZipEntries.Write(entries.Select(e => e.Name.EndsWith("OnnxModel", StringComparison.Ordinal) ? e with { Data = FlipLastByte(e.Data) } : e));
         Assert.Throws<InvalidDataException>(() => ml.Model.VerifyAutoencoderModel(new MemoryStream(damaged)));
     }
 
