@@ -34,6 +34,15 @@ public class TorchSmokeTests
     }
 
     [Fact]
+    public void TorchSharpSetup_loads_the_backend_and_can_be_called_again()
+    {
+        TorchSharpSetup.EnsureLoaded();
+        TorchSharpSetup.EnsureLoaded();
+        using var ones = torch.ones(3);
+        Assert.Equal(3f, ones.sum().item<float>());
+    }
+
+    [Fact]
     public void The_native_library_in_the_output_folder_has_a_weak_GLIBCXX_3_4_32_need()
     {
         if (!OperatingSystem.IsLinux()) return;
