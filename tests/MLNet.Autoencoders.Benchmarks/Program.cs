@@ -11,6 +11,8 @@
 //   ... -- --measure quality --model M [--epochs N]   (the reference's full budget by default; models: mlp, bce, tied,
 //       dae_gauss, dae_mask, stacked, vae, vae_bin, conv)
 //   ... -- --measure report   (rewrite RESULTS.md from results/latest.json)
+//   ... -- --measure gemm [--threads N]   (libtorch matrix-multiply GFLOP/s at the MLP's shapes; the epoch's FLOP floor)
+//   ... -- --measure profile [--steps N] [--threads N]   (ms per MLP training step: gather, forward, loss, backward, Adam)
 using MLNet.Autoencoders.Benchmarks.Infrastructure;
 using MLNet.Autoencoders.Benchmarks.Measurements;
 
@@ -26,8 +28,10 @@ switch (measure)
     case "growth": Results.Emit(GrowthMeasurement.Run(arguments)); break;
     case "binary-file": Results.Emit(BinaryFileMeasurement.Run(arguments)); break;
     case "quality": Results.Emit(QualityMeasurement.Run(arguments)); break;
+    case "gemm": Results.Emit(GemmMeasurement.Run(arguments)); break;
+    case "profile": Results.Emit(StepProfileMeasurement.Run(arguments)); break;
     default:
-        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality.");
+        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality, gemm, profile.");
         return 2;
 }
 return 0;

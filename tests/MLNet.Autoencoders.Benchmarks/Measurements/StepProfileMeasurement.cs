@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MLNet.Autoencoders.Benchmarks.Infrastructure;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Autoencoders.Benchmarks.Measurements;
+
+/// <summary>
+/// Where a training step of the MLP autoencoder (784-512-256-32 mirrored, ReLU, sigmoid output, MSE, Adam, batch 256)
+/// spends its time, measured phase by phase on libtorch through TorchSharp (CPU ops run synchronously, so a stopwatch
+/// around each phase is exact): the batch gather, forward, loss, backward (with zeroing the gradients), Adam's step,
+/// and reading the loss back. Mean milliseconds per step over <c>--steps</c> steps after a warm-up (issue 18: a profile,
+/// not a guess). The network is built here with the same layers as the library's, so each phase can be timed alone.
+/// </summary>
+internal static class StepProfileMeasurement
+{
+    public static JsonObject Run(BenchmarkArgs args)
+    {
+        int steps = args.GetInt("--steps", 200);
+        int batchSize = args.GetInt("--batch-size", 256);
+        if (args.GetIntOrNull("--threads") is int threads) torch.set_num_threads(threads);
+        TorchSharpSetup.EnsureLoaded();
+        using var generator = new Generator(0);
+        using var data = rand(60_000, 784, generator: generator);
+        using var network = nn.Sequential(
+            nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 32),
+            nn.Linear(32, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 784));
+        using var optimizer = optim.Adam(network.parameters(), 1e-3);
+        string[] phases = ["gather", "forward", "loss", "backward", "optimizer", "read loss"];
+        var totals = new double[phases.Length];
+        var random = new Random(0);
+        var watch = new Stopwatch();
+        for (int step = -20; step < steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var times = new double[phases.Length];
+            double Lap() { double t = watch.Elapsed.TotalMilliseconds; watch.Restart(); return t; }
+            watch.Restart();
+            var rows = new long[batchSize];
+            for (int i = 0; i < batchSize; i++) rows[i] = random.Next(60_000);
+            var batch = data.index_select(0, tensor(rows));
+            times[0] = Lap();
+            var output = network.forward(batch);
+            times[1] = Lap();
+            var loss = nn.functional.mse_loss(output.sigmoid(), batch);
+            times[2] = Lap();
+            optimizer.zero_grad();
+            loss.backward();
+            times[3] = Lap();
+            optimizer.step();
+            times[4] = Lap();
+            _ = loss.item<float>();
+            times[5] = Lap();
+            if (step >= 0) for (int p = 0; p < phases.Length; p++) totals[p] += times[p];
+        }
+        var result = new JsonObject { ["machine"] = MachineFacts.Describe(), ["steps"] = steps, ["batch_size"] = batchSize };
+        var perStep = new JsonObject();
+        double sum = totals.Sum() / steps;
+        for (int p = 0; p < phases.Length; p++)
+        {
+            perStep[phases[p]] = totals[p] / steps;
+            Console.Error.WriteLine($"{phases[p],-10} {totals[p] / steps,8:F3} ms ({100 * totals[p] / steps / sum:F0} %)");
+        }
+        result["ms_per_step"] = perStep;
+        result["ms_per_step_total"] = sum;
+        result["seconds_per_epoch_estimate"] = sum * Math.Ceiling(60_000.0 / batchSize) / 1000;
+        return result;
+    }
+}
