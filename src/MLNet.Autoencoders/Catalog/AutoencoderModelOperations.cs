@@ -30,21 +30,7 @@ public static class AutoencoderModelOperations
     public static void SaveWithManifest(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string filePath)
     {
         ArgumentNullException.ThrowIfNull(filePath);
-        string full = Path.GetFullPath(filePath);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                catalog.SaveWithManifest(model, inputSchema, stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.Write(filePath, stream => catalog.SaveWithManifest(model, inputSchema, stream));
     }
 
     /// <summary>Saves like <c>mlContext.Model.Save</c> to <paramref name="stream"/>, with the manifest entry added.</summary>

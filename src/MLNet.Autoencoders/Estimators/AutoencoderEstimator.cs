@@ -37,6 +37,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         public const int EarlyStoppingPatience = 5;
         public const int PretrainingEpochsPerLayer = 5;
         public const int ShuffleBufferRows = 8192;
+        public const int CheckpointInterval = 1;
     }
 
     private readonly TransformsCatalog transforms;
@@ -145,7 +146,9 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         {
             channel.Info(MessageSensitivity.None, report.ToString());
             options.EpochCallback?.Invoke(report);
-        }, CheckAlive, initialModel?.Weights);
+        }, CheckAlive, initialModel?.Weights, Checkpoints(corruption is null ? "Autoencoder" : "DenoisingAutoencoder",
+            $"{architecture.Describe()}; {data.Rows} rows; loss {options.Loss}; {Fingerprint(options, seed)}; pretraining {options.Pretraining} " +
+            $"({options.PretrainingEpochsPerLayer} epochs per layer); corruption {corruption?.ToString() ?? "none"}; {(initialModel is null ? "from scratch" : "continued")}"));
 
         var history = initialModel is null ? result.History : [.. initialModel.TrainingHistory, .. result.History];
         var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, (int)Math.Min(data.Rows, int.MaxValue), result.BestEpoch, history) with
@@ -161,6 +164,17 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         };
         return new AutoencoderTransformer(transforms, info, result.Weights);
     }
+
+    private CheckpointSettings? Checkpoints(string kind, string fingerprint) =>
+        options.CheckpointPath is null && options.ResumeFromCheckpoint is null ? null
+            : new CheckpointSettings(kind, fingerprint, options.CheckpointPath, options.CheckpointInterval, options.ResumeFromCheckpoint);
+
+    /// <summary>The settings every kind's checkpoint must match to be resumed (not <see cref="AutoencoderOptionsBase.Epochs"/>,
+    /// which may grow, nor the thread count, which the caller keeps the same for identical results).</summary>
+    internal static string Fingerprint(AutoencoderOptionsBase options, int seed) =>
+        FormattableString.Invariant($"batch {options.BatchSize}; learning rate {options.LearningRate:R}; weight decay {options.WeightDecay:R}; ") +
+        FormattableString.Invariant($"validation {options.ValidationFraction:R}, patience {options.EarlyStoppingPatience}; seed {seed}; ") +
+        (options.StreamTrainingData ? $"streamed through {options.ShuffleBufferRows} rows" : "in memory");
 
     // Checked between batches: ML.NET 5.0.1 offers no public way to cancel a Fit, so the options carry a token.
     private void CheckAlive()

@@ -126,7 +126,11 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
         {
             channel.Info(MessageSensitivity.None, report.ToString());
             options.EpochCallback?.Invoke(report);
-        }, CheckAlive, initialModel?.Weights);
+        }, CheckAlive, initialModel?.Weights, options.CheckpointPath is null && options.ResumeFromCheckpoint is null ? null
+            : new CheckpointSettings("Vae", FormattableString.Invariant(
+                $"{architecture.Describe()}; {data.Rows} rows; beta {options.Beta:R}, KL warm-up {options.KlWarmupEpochs}; ") +
+                $"{AutoencoderEstimator.Fingerprint(options, seed)}; {(initialModel is null ? "from scratch" : "continued")}",
+                options.CheckpointPath, options.CheckpointInterval, options.ResumeFromCheckpoint));
 
         IReadOnlyList<VaeEpochReport> fullHistory = initialModel is null ? history : [.. initialModel.TrainingHistory, .. history];
         var info = AutoencoderModelInfo.Describe(options, InputColumnName, architecture.LayerSizes, convolution, seed, (int)Math.Min(data.Rows, int.MaxValue), bestEpoch, fullHistory) with

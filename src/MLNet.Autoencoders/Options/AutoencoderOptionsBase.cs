@@ -85,6 +85,22 @@ public abstract class AutoencoderOptionsBase
     /// rows × features × 4 bytes. Default 8192.</summary>
     public int ShuffleBufferRows { get; set; } = AutoencoderEstimator.Defaults.ShuffleBufferRows;
 
+    /// <summary>A file to write a training checkpoint to every <see cref="CheckpointInterval"/> epochs (of every stage,
+    /// greedy pretraining layers included): the weights, Adam's state, the random generators' state, early stopping's
+    /// state and the history so far. Written atomically (a temporary file, then a rename), so a kill while writing leaves
+    /// the previous checkpoint whole. Null (default): no checkpoints.</summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Epochs between checkpoints when <see cref="CheckpointPath"/> is set. Default 1.</summary>
+    public int CheckpointInterval { get; set; } = AutoencoderEstimator.Defaults.CheckpointInterval;
+
+    /// <summary>A checkpoint to resume from: training continues after the epoch it was written at and ends with the same
+    /// weights, bit for bit, as an uninterrupted run with the same options, seed and <see cref="NumberOfThreads"/>.
+    /// <see cref="Epochs"/> may be raised to train on beyond the original run. The checkpoint must come from the same kind,
+    /// architecture, data size and training settings; otherwise <c>Fit</c> throws <see cref="InvalidDataException"/> saying
+    /// what differs. Null (default): start afresh.</summary>
+    public string? ResumeFromCheckpoint { get; set; }
+
     /// <summary>Copies the shared settings into <paramref name="target"/> (arrays are cloned).</summary>
     private protected void CopySharedTo(AutoencoderOptionsBase target)
     {
@@ -107,5 +123,8 @@ public abstract class AutoencoderOptionsBase
         target.Convolution = Convolution?.Clone();
         target.StreamTrainingData = StreamTrainingData;
         target.ShuffleBufferRows = ShuffleBufferRows;
+        target.CheckpointPath = CheckpointPath;
+        target.CheckpointInterval = CheckpointInterval;
+        target.ResumeFromCheckpoint = ResumeFromCheckpoint;
     }
 }

@@ -49,6 +49,12 @@ internal static class OptionsValidation
             throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must lie in [0, 1).");
         if (o.EarlyStoppingPatience <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
+        if (o.CheckpointInterval <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.CheckpointInterval), o.CheckpointInterval, "CheckpointInterval must be at least 1.");
+        if (o.CheckpointPath is not null && string.IsNullOrWhiteSpace(o.CheckpointPath))
+            throw new ArgumentException("CheckpointPath must name a file (or be null for no checkpoints).", nameof(o.CheckpointPath));
+        if (o.ResumeFromCheckpoint is not null && string.IsNullOrWhiteSpace(o.ResumeFromCheckpoint))
+            throw new ArgumentException("ResumeFromCheckpoint must name a file (or be null to start afresh).", nameof(o.ResumeFromCheckpoint));
         if (o.Convolution is { } conv)
         {
             if (conv.Image is null) throw new ArgumentNullException(nameof(o.Convolution), "Convolution.Image must give the image shape.");

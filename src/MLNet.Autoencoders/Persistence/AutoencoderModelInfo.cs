@@ -93,4 +93,14 @@ internal sealed record EpochRecord(int Epoch, int TotalEpochs, double TrainLoss,
         ? new(r.Epoch, r.TotalEpochs, r.TrainLoss, r.ValidationLoss, r.Elapsed.TotalSeconds, r.IsBest, r.Stage,
             v.ReconstructionTerm, v.KlDivergence, v.Beta, v.ValidationReconstructionTerm, v.ValidationKlDivergence)
         : new(r.Epoch, r.TotalEpochs, r.TrainLoss, r.ValidationLoss, r.Elapsed.TotalSeconds, r.IsBest, r.Stage);
+
+    /// <summary>The report back (a <see cref="VaeEpochReport"/> when the VAE's terms were recorded).</summary>
+    public EpochReport ToReport() => ReconstructionTerm is double reconstruction && KlDivergence is double kl && Beta is double beta
+        ? new VaeEpochReport(Epoch, TotalEpochs, reconstruction, kl, beta, FinalBeta(beta), ValidationReconstructionTerm, ValidationKlDivergence,
+            TimeSpan.FromSeconds(Seconds), IsBest, Stage)
+        : new EpochReport(Epoch, TotalEpochs, TrainLoss, ValidationLoss, TimeSpan.FromSeconds(Seconds), IsBest, Stage);
+
+    // The validation loss was recorded with the final beta: recover it from the recorded terms.
+    private double FinalBeta(double beta) =>
+        ValidationLoss is double v && ValidationReconstructionTerm is double r && ValidationKlDivergence is double k && k != 0 ? (v - r) / k : beta;
 }

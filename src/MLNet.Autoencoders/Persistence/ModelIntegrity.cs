@@ -58,11 +58,17 @@ internal static class ModelIntegrity
                 stream.CopyTo(copy);
                 entries.Add((entry.FullName, copy.ToArray()));
             }
+        WriteWithManifest(entries, destination);
+    }
+
+    /// <summary>Writes a zip of <paramref name="entries"/> followed by a manifest of their SHA-256.</summary>
+    public static void WriteWithManifest(IReadOnlyList<(string Name, byte[] Data)> entries, Stream destination)
+    {
         var manifest = new Manifest(AutoencoderOnnxFormat.ProducerName, AutoencoderOnnxFormat.ProducerVersion, AutoencoderOnnxFormat.FormatVersion,
             entries.ToDictionary(e => e.Name, e => Convert.ToHexStringLower(SHA256.HashData(e.Data)), StringComparer.Ordinal));
-        entries.Add((ManifestEntryName, JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true })));
+        var manifestEntry = (ManifestEntryName, JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true }));
         using var archive = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
-        foreach (var (name, data) in entries)
+        foreach (var (name, data) in entries.Append(manifestEntry))
         {
             using var stream = archive.CreateEntry(name, CompressionLevel.Optimal).Open();
             stream.Write(data);

@@ -43,6 +43,22 @@ internal sealed class BestEpochTracker : IDisposable
         return true;
     }
 
+    /// <summary>The best epoch so far, its loss and the epochs since it (what a checkpoint keeps).</summary>
+    public (int BestEpoch, double BestLoss, int EpochsWithoutImprovement) Progress => (BestEpoch, bestLoss, epochsWithoutImprovement);
+
+    /// <summary>The kept weights when validating (a checkpoint writes them), else null.</summary>
+    public Dictionary<string, Tensor>? BestWeights => best;
+
+    /// <summary>Takes the state of a checkpoint back; the tracker owns <paramref name="bestWeights"/> from then on.</summary>
+    public void Restore(int bestEpoch, double bestLoss, int waiting, Dictionary<string, Tensor>? bestWeights)
+    {
+        Dispose();
+        BestEpoch = bestEpoch;
+        this.bestLoss = bestLoss;
+        epochsWithoutImprovement = waiting;
+        best = bestWeights;
+    }
+
     /// <summary>Puts the best epoch's weights back into the network (nothing to do without validation).</summary>
     public void RestoreBest()
     {

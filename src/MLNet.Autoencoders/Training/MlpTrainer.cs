@@ -19,9 +19,10 @@ internal static class MlpTrainer
     /// <summary>Trains; <paramref name="openRows"/> makes the row source from the trainer's seeded generator (which splits
     /// off the validation rows in memory), <paramref name="checkAlive"/> runs between batches and may throw to cancel.
     /// With <paramref name="startFrom"/> the network starts from those weights (of the same architecture) instead of its
-    /// seeded initialisation, skips greedy pretraining, and reports its epochs as <see cref="EpochReport.ContinuedTrainingStage"/>.</summary>
+    /// seeded initialisation, skips greedy pretraining, and reports its epochs as <see cref="EpochReport.ContinuedTrainingStage"/>.
+    /// With <paramref name="checkpoints"/> it writes checkpoints and resumes from one (see <see cref="TrainingCheckpoint"/>).</summary>
     public static TrainingResult Train(Func<Random, TrainingRows> openRows, MlpArchitecture architecture, TrainingSettings settings,
-        Corruption? corruption, Action<EpochReport> report, Action checkAlive, MlpWeights? startFrom = null)
+        Corruption? corruption, Action<EpochReport> report, Action checkAlive, MlpWeights? startFrom = null, CheckpointSettings? checkpoints = null)
     {
         TorchSharpNativeLoader.EnsureInitialized();
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
@@ -33,20 +34,30 @@ internal static class MlpTrainer
         using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
         using var network = new MlpAutoencoderNetwork(architecture, initGenerator);
         if (startFrom is not null) network.ImportWeights(startFrom);
+        var resume = checkpoints?.LoadResume();
         string stage = startFrom is null ? EpochReport.TrainingStage : EpochReport.ContinuedTrainingStage;
         var (low, high) = rows.Range;
-        var history = new List<EpochReport>();
+        var history = new List<EpochReport>(resume?.History ?? []);
 
         if (settings.Pretraining == Pretraining.GreedyLayerWise && startFrom is null)
         {
             // Pretraining encodes every training row at each layer, so it needs the rows in memory (the options refuse streaming with it).
             var inMemory = (InMemoryTrainingRows)rows;
-            Pretrain(network, inMemory.All, inMemory.TrainIndex, settings, corruption, noiseGenerator, low, high, random, r => { history.Add(r); report(r); }, checkAlive);
+            Pretrain(network, inMemory.All, inMemory.TrainIndex, settings, corruption, noiseGenerator, low, high, random, history, report, checkAlive, checkpoints, resume);
         }
 
         using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
         using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, rows.HasValidation);
-        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+        int done = 0;
+        if (resume is { Info.PretrainingLayer: null })
+        {
+            resume.Restore(network, optimizer, noiseGenerator);
+            tracker.Restore(resume.Info.BestEpoch, resume.Info.BestLoss, resume.Info.EpochsWithoutImprovement, resume.BestWeights());
+            done = resume.Info.Epoch;
+            // The data order needs no saved state: replay the seeded shuffles of the epochs already done.
+            for (int epoch = 1; epoch <= done; epoch++) ReplayShuffle(rows.TrainBatches(settings.BatchSize, random));
+        }
+        for (int epoch = done + 1; epoch <= settings.Epochs && !tracker.ShouldStop; epoch++)
         {
             var watch = Stopwatch.StartNew();
             double trainLoss = RunEpoch(rows.TrainBatches(settings.BatchSize, random), rows.TrainCount, optimizer, checkAlive, batch =>
@@ -62,30 +73,54 @@ internal static class MlpTrainer
             bool isBest = tracker.Update(epoch, validationLoss ?? trainLoss);
             var epochReport = new EpochReport(epoch, settings.Epochs, trainLoss, validationLoss, watch.Elapsed, isBest, stage);
             history.Add(epochReport);
+            // The checkpoint is on disk before anyone hears of the epoch.
+            if (checkpoints?.DueAfter(epoch) == true)
+                TrainingCheckpoint.Capture(checkpoints.Kind, checkpoints.Fingerprint, null, epoch, history, network, optimizer, noiseGenerator, tracker).Save(checkpoints.Path!);
             report(epochReport);
-            if (tracker.ShouldStop) break;
         }
         tracker.RestoreBest();
         return new TrainingResult(network.ExportWeights(), history, tracker.BestEpoch);
+    }
+
+    /// <summary>Runs through an epoch's batches without making them: the shuffle draws from the generator exactly as training did.</summary>
+    internal static void ReplayShuffle(IEnumerable<RowBatch> batches)
+    {
+        foreach (var _ in batches)
+        {
+        }
     }
 
     /// <summary>
     /// Greedy layer-wise pretraining: layer k learns, as a one-layer autoencoder, to rebuild its own input — the data for
     /// k = 0, else the code of the (frozen) layers below, computed once. The first layer rebuilds the input through the
     /// output activation and loss; deeper layers rebuild a hidden code with MSE. The weights stay in the network, so
-    /// fine-tuning starts from them.
+    /// fine-tuning starts from them. Resuming, the layers the checkpoint had finished are not trained again (their shuffles
+    /// are replayed and their codes recomputed from the restored weights).
     /// </summary>
     private static void Pretrain(MlpAutoencoderNetwork network, Tensor all, Tensor trainIndex, TrainingSettings settings,
-        Corruption? corruption, Generator noiseGenerator, float low, float high, Random random, Action<EpochReport> report, Action checkAlive)
+        Corruption? corruption, Generator noiseGenerator, float low, float high, Random random, List<EpochReport> history,
+        Action<EpochReport> report, Action checkAlive, CheckpointSettings? checkpoints, TrainingCheckpoint? resume)
     {
         var arch = network.Architecture;
         int n = arch.LayerCount;
+        // The stage the checkpoint was written in: a layer, or n when pretraining had finished.
+        int resumeLayer = resume is null ? -1 : resume.Info.PretrainingLayer ?? n;
+        if (resume is not null) resume.RestoreNetwork(network);
         var input = all.index_select(0, trainIndex);
         var rowOrder = Enumerable.Range(0, (int)input.shape[0]).Select(i => (long)i).ToArray();
         try
         {
             for (int k = 0; k < n; k++)
             {
+                if (k < resumeLayer)
+                {
+                    for (int epoch = 1; epoch <= settings.PretrainingEpochsPerLayer; epoch++) InMemoryTrainingRows.Shuffle(rowOrder, random);
+                    if (resumeLayer == n || k == n - 1) continue;
+                    var code = EncodeAll(network, k, input);
+                    input.Dispose();
+                    input = code;
+                    continue;
+                }
                 string stage = $"pretraining layer {k + 1}";
                 int layer = k, mirror = n - 1 - k;
                 float layerLow = low, layerHigh = high;
@@ -97,7 +132,14 @@ internal static class MlpTrainer
                 }
                 using var optimizer = optim.Adam(network.LayerParameters(k), settings.LearningRate, weight_decay: settings.WeightDecay);
                 network.train();
-                for (int epoch = 1; epoch <= settings.PretrainingEpochsPerLayer; epoch++)
+                int done = 0;
+                if (k == resumeLayer)
+                {
+                    resume!.Restore(network, optimizer, noiseGenerator);
+                    done = resume.Info.Epoch;
+                    for (int epoch = 1; epoch <= done; epoch++) InMemoryTrainingRows.Shuffle(rowOrder, random);
+                }
+                for (int epoch = done + 1; epoch <= settings.PretrainingEpochsPerLayer; epoch++)
                 {
                     var watch = Stopwatch.StartNew();
                     double loss = RunEpoch(Batches(input, rowOrder, settings.BatchSize, random), rowOrder.Length, optimizer, checkAlive, batch =>
@@ -109,7 +151,11 @@ internal static class MlpTrainer
                     })[0];
                     watch.Stop();
                     CheckFinite(loss, epoch, stage + " ", settings);
-                    report(new EpochReport(epoch, settings.PretrainingEpochsPerLayer, loss, null, watch.Elapsed, isBest: false, stage));
+                    var epochReport = new EpochReport(epoch, settings.PretrainingEpochsPerLayer, loss, null, watch.Elapsed, isBest: false, stage);
+                    history.Add(epochReport);
+                    if (checkpoints?.DueAfter(epoch) == true)
+                        TrainingCheckpoint.Capture(checkpoints.Kind, checkpoints.Fingerprint, k, epoch, history, network, optimizer, noiseGenerator, null).Save(checkpoints.Path!);
+                    report(epochReport);
                 }
                 if (k == n - 1) break;
                 var next = EncodeAll(network, k, input);

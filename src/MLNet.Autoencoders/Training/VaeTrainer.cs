@@ -14,7 +14,8 @@ namespace MLNet.Autoencoders.Training;
 internal static class VaeTrainer
 {
     public static (VaeWeights Weights, IReadOnlyList<VaeEpochReport> History, int BestEpoch) Train(Func<Random, TrainingRows> openRows, VaeArchitecture architecture,
-        TrainingSettings settings, VaeSettings vae, Action<VaeEpochReport> report, Action checkAlive, VaeWeights? startFrom = null)
+        TrainingSettings settings, VaeSettings vae, Action<VaeEpochReport> report, Action checkAlive, VaeWeights? startFrom = null,
+        CheckpointSettings? checkpoints = null)
     {
         TorchSharpNativeLoader.EnsureInitialized();
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
@@ -28,13 +29,23 @@ internal static class VaeTrainer
         string stage = startFrom is null ? EpochReport.TrainingStage : EpochReport.ContinuedTrainingStage;
         using var optimizer = optim.Adam(network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
         using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, rows.HasValidation);
-        var history = new List<VaeEpochReport>();
+        var resume = checkpoints?.LoadResume();
+        var history = new List<VaeEpochReport>(resume?.History.Cast<VaeEpochReport>() ?? []);
 
         long stepsPerEpoch = (rows.TrainCount + settings.BatchSize - 1) / settings.BatchSize;
         // A continued model has been through its warm-up already.
         long warmupSteps = startFrom is null ? vae.KlWarmupEpochs * stepsPerEpoch : 0;
         long step = 0;
         double beta = vae.Beta;
+        int done = 0;
+        if (resume is not null)
+        {
+            resume.Restore(network, optimizer, noiseGenerator);
+            tracker.Restore(resume.Info.BestEpoch, resume.Info.BestLoss, resume.Info.EpochsWithoutImprovement, resume.BestWeights());
+            (done, step, beta) = (resume.Info.Epoch, resume.Info.VaeStep, resume.Info.VaeBeta);
+            // The data order needs no saved state: replay the seeded shuffles of the epochs already done.
+            for (int epoch = 1; epoch <= done; epoch++) MlpTrainer.ReplayShuffle(rows.TrainBatches(settings.BatchSize, random));
+        }
         Tensor[] Terms(Tensor batch, double weight)
         {
             var (output, mean, logVariance) = network.forward(batch);
@@ -43,7 +54,7 @@ internal static class VaeTrainer
             return [reconstruction + weight * kl, reconstruction, kl];
         }
 
-        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+        for (int epoch = done + 1; epoch <= settings.Epochs && !tracker.ShouldStop; epoch++)
         {
             var watch = Stopwatch.StartNew();
             var terms = MlpTrainer.RunEpoch(rows.TrainBatches(settings.BatchSize, random), rows.TrainCount, optimizer, checkAlive, batch =>
@@ -60,8 +71,10 @@ internal static class VaeTrainer
             bool isBest = tracker.Update(epoch, validation?[0] ?? terms[0]);
             var epochReport = new VaeEpochReport(epoch, settings.Epochs, terms[1], terms[2], beta, vae.Beta, validation?[1], validation?[2], watch.Elapsed, isBest, stage);
             history.Add(epochReport);
+            // The checkpoint is on disk before anyone hears of the epoch.
+            if (checkpoints?.DueAfter(epoch) == true)
+                TrainingCheckpoint.Capture(checkpoints.Kind, checkpoints.Fingerprint, null, epoch, history, network, optimizer, noiseGenerator, tracker, step, beta).Save(checkpoints.Path!);
             report(epochReport);
-            if (tracker.ShouldStop) break;
         }
         tracker.RestoreBest();
         return (network.ExportWeights(), history, tracker.BestEpoch);

@@ -11,13 +11,19 @@ public static class RepositoryPaths
     }
 
     /// <summary>ServingOnly.dll, built in the same configuration as the tests (the test project references it for that).</summary>
-    public static string ServingOnlyAssembly()
+    public static string ServingOnlyAssembly() => BuiltAlongside(Path.Combine("samples", "ServingOnly"), "ServingOnly.dll");
+
+    /// <summary>The training host for the kill-and-resume tests, built with the tests.</summary>
+    public static string TrainingHostAssembly() =>
+        BuiltAlongside(Path.Combine("tests", "MLNet.Autoencoders.TrainingHost"), "MLNet.Autoencoders.TrainingHost.dll");
+
+    private static string BuiltAlongside(string projectFolder, string assembly)
     {
-        // The test assembly lives in .../bin/<Configuration>/net10.0/; ServingOnly is built alongside in its own bin.
+        // The test assembly lives in .../bin/<Configuration>/net10.0/; the other project is built alongside in its own bin.
         var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string framework = baseDir.Name, configuration = baseDir.Parent!.Name;
-        var path = Path.Combine(Root(), "samples", "ServingOnly", "bin", configuration, framework, "ServingOnly.dll");
-        if (!File.Exists(path)) throw new FileNotFoundException("ServingOnly was not built with the tests", path);
+        var path = Path.Combine(Root(), projectFolder, "bin", configuration, framework, assembly);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{assembly} was not built with the tests", path);
         return path;
     }
 }

@@ -1,0 +1,61 @@
+// One training run in its own process, for the tests that kill a Fit (SIGKILL) and resume it from its checkpoint.
+// Usage: TrainingHost <kind> <epochs> <model.zip> [--checkpoint PATH] [--resume PATH]
+//   kind: mlp (validation and early stopping on), greedy (stacked: greedy pretraining first), vae, stream (streamed rows)
+// Prints "epoch <stage> <n>" after every epoch (flushed), then "done" once the model is saved.
+using Microsoft.ML;
+using MLNet.Autoencoders;
+
+string kind = args[0];
+int epochs = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+string modelPath = args[2];
+string? checkpoint = Option("--checkpoint"), resume = Option("--resume");
+string? Option(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+var ml = new MLContext(seed: 1);
+var data = ml.Data.LoadFromEnumerable(Rows(600), SchemaDefinitionFor(20));
+void Report(EpochReport r) => Console.WriteLine($"epoch {r.Stage} {r.Epoch}");
+
+ITransformer model;
+if (kind == "vae")
+{
+    model = ml.Transforms.Vae(new VaeOptions
+    {
+        InputColumnName = "Features", OutputColumnName = "Latent", LatentDimension = 3, HiddenLayerSizes = [16], Epochs = epochs, BatchSize = 32,
+        LearningRate = 1e-2, KlWarmupEpochs = 2, ValidationFraction = 0.2, Seed = 3, NumberOfThreads = 1,
+        CheckpointPath = checkpoint, ResumeFromCheckpoint = resume, EpochCallback = Report,
+    }).Fit(data);
+}
+else
+{
+    var options = new DenoisingAutoencoderOptions
+    {
+        InputColumnName = "Features", OutputColumnName = "Latent", LatentDimension = 3, HiddenLayerSizes = [16, 8], Epochs = epochs, BatchSize = 32,
+        LearningRate = 1e-2, Seed = 3, NumberOfThreads = 1, CheckpointPath = checkpoint, ResumeFromCheckpoint = resume, EpochCallback = Report,
+        Corruption = CorruptionKind.Masking, CorruptionFraction = 0.2,
+    };
+    if (kind == "mlp") { options.ValidationFraction = 0.2; options.EarlyStoppingPatience = 3; }
+    if (kind == "greedy") { options.Pretraining = Pretraining.GreedyLayerWise; options.PretrainingEpochsPerLayer = 3; }
+    if (kind == "stream") { options.StreamTrainingData = true; options.ShuffleBufferRows = 64; }
+    model = ml.Transforms.DenoisingAutoencoder(options).Fit(data);
+}
+ml.Model.Save(model, data.Schema, modelPath);
+Console.WriteLine("done");
+return 0;
+
+// Rows that depend only on their index: every process sees the same data.
+static IEnumerable<Row> Rows(int count) => Enumerable.Range(0, count).Select(i => new Row
+{
+    Features = Enumerable.Range(0, 20).Select(j => (float)(0.5 + 0.5 * Math.Sin(i * 0.37 + j * (1 + i % 3) * 0.21))).ToArray(),
+});
+
+static Microsoft.ML.Data.SchemaDefinition SchemaDefinitionFor(int size)
+{
+    var definition = Microsoft.ML.Data.SchemaDefinition.Create(typeof(Row));
+    definition[0].ColumnType = new Microsoft.ML.Data.VectorDataViewType(Microsoft.ML.Data.NumberDataViewType.Single, size);
+    return definition;
+}
+
+internal sealed class Row
+{
+    public float[] Features { get; set; } = [];
+}
