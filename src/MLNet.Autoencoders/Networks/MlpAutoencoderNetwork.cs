@@ -116,5 +116,30 @@ internal sealed class MlpAutoencoderNetwork : nn.Module<Tensor, Tensor>
         return weights;
     }
 
+    /// <summary>Copies <paramref name="weights"/> (of the same architecture, fully connected) into the network: the
+    /// inverse of <see cref="ExportWeights"/>, so training can continue from a fitted model.</summary>
+    public void LoadWeights(MlpWeights weights)
+    {
+        if (weights.Architecture.Convolution is not null || convolution is not null)
+            throw new NotSupportedException("Loading weights is implemented for fully connected autoencoders only.");
+        if (!weights.Architecture.LayerSizes.SequenceEqual(Architecture.LayerSizes) || weights.Architecture.TiedWeights != Architecture.TiedWeights)
+            throw new ArgumentException("The weights belong to a different architecture.", nameof(weights));
+        using var noGrad = no_grad();
+        int n = encoder.Count;
+        for (int i = 0; i < n; i++)
+        {
+            Copy(EncoderWeight(i), weights.EncoderWeights[i]);
+            Copy(EncoderBias(i), weights.EncoderBiases[i]);
+            Copy(DecoderBias(i), weights.DecoderBiases[i]);
+            if (DecoderWeight(i) is { } decoderWeight) Copy(decoderWeight, weights.DecoderWeights[i]);
+        }
+    }
+
+    private static void Copy(Tensor target, float[] values)
+    {
+        using var source = tensor(values).reshape(target.shape);
+        target.copy_(source);
+    }
+
     private static float[] ToArray(Tensor t) => Activations.ToArray(t);
 }
