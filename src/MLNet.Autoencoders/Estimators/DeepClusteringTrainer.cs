@@ -180,7 +180,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
                 Alpha = options.Alpha,
             };
             var encoder = new AutoencoderTransformer(transforms, clusteredInfo, network.ExportWeights());
-            return DeepClusteringTransformer.Create(transforms, trainers, encoder, result.Centres, options.NumberOfClusters, result.History, result.StopReason);
+            return DeepClusteringTransformer.Create(transforms, trainers, encoder, result.Centres, options.NumberOfClusters, result.History, result.StopReason, result.InitialInertia);
         }
         finally
         {

@@ -52,8 +52,8 @@ internal static class LatentKMeans
             double total = weights.Sum();
             long pick;
             if (!(total > 0))
-                pick = random.NextInt64(n); // every row sits on a centre already (duplicates): any row will do
-            else
+                throw new InvalidOperationException(
+                    $"The latent holds only {c} distinct rows, fewer than the {k} clusters (the data has too few distinct rows). Use fewer clusters.");
             {
                 double target = random.NextDouble() * total, running = 0;
                 pick = n - 1;

@@ -36,9 +36,10 @@ public sealed class DeepClusteringTransformer : ITransformer, IEnumerable<ITrans
     private readonly TransformerChain<ITransformer> chain;
 
     private DeepClusteringTransformer(AutoencoderTransformer encoder, ISingleFeaturePredictionTransformer<object> kMeans,
-        ITransformer? softAssignment, IReadOnlyList<DeepClusteringUpdate> history, string? stopReason)
+        ITransformer? softAssignment, IReadOnlyList<DeepClusteringUpdate> history, string? stopReason, double? initialInertia)
     {
         Autoencoder = encoder;
+        InitialKMeansInertia = initialInertia;
         KMeansModel = (KMeansModelParameters)kMeans.Model;
         ClusteringHistory = history;
         StopReason = stopReason;
@@ -53,10 +54,10 @@ public sealed class DeepClusteringTransformer : ITransformer, IEnumerable<ITrans
 
     /// <summary>Builds the model from the trained encoder and centres (k × L, row-major).</summary>
     internal static DeepClusteringTransformer Create(TransformsCatalog transforms, ClusteringCatalog.ClusteringTrainers trainers,
-        AutoencoderTransformer encoder, float[] centres, int k, IReadOnlyList<DeepClusteringUpdate> history, string stopReason)
+        AutoencoderTransformer encoder, float[] centres, int k, IReadOnlyList<DeepClusteringUpdate> history, string stopReason, double initialInertia)
     {
         var kMeans = KMeansFromCentres(trainers, encoder.OutputColumnName, centres, k, encoder.LatentDimension);
-        return new DeepClusteringTransformer(encoder, kMeans, SoftAssignment(transforms, encoder, k), history, stopReason);
+        return new DeepClusteringTransformer(encoder, kMeans, SoftAssignment(transforms, encoder, k), history, stopReason, initialInertia);
     }
 
     /// <summary>
@@ -145,6 +146,10 @@ public sealed class DeepClusteringTransformer : ITransformer, IEnumerable<ITrans
     /// <summary>Why the clustering phase stopped (tolerance reached or the maximum number of epochs); null after loading.</summary>
     public string? StopReason { get; }
 
+    /// <summary>The inertia (sum of squared latent distances to the nearest centre) of the best k-means start on the
+    /// pretrained latent, where the clustering phase began; null after loading.</summary>
+    public double? InitialKMeansInertia { get; }
+
     /// <inheritdoc />
     public bool IsRowToRowMapper => true;
 
@@ -207,7 +212,7 @@ public sealed class DeepClusteringTransformer : ITransformer, IEnumerable<ITrans
                 ?? throw new InvalidDataException($"The model zip holds no k-means model over the deep-clustering latent '{encoder.OutputColumnName}'.");
             VBuffer<float>[] centroids = [];
             ((KMeansModelParameters)kMeans.Model).GetClusterCentroids(ref centroids, out int k);
-            return new DeepClusteringTransformer(encoder, kMeans, SoftAssignment(mlContext.Transforms, encoder, k), [], null);
+            return new DeepClusteringTransformer(encoder, kMeans, SoftAssignment(mlContext.Transforms, encoder, k), [], null, null);
         }
         catch
         {
