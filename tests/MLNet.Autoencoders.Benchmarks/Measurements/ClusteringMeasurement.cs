@@ -80,8 +80,10 @@ internal static class ClusteringMeasurement
 
         // AE + k-means (ML.NET's k-means on the pretrained latent).
         watch.Restart();
-        var kMeans = mlContext.Clustering.Trainers.KMeans(defaults.LatentColumnName, numberOfClusters: defaults.NumberOfClusters).Fit(autoencoder.Transform(data));
-        var kMeansLabels = kMeans.Transform(autoencoder.Transform(data)).GetColumn<uint>("PredictedLabel").Select(l => (int)l).ToArray();
+        // Cached: k-means reads its input many times, and the encoder would run on every pass.
+        var latent = mlContext.Data.Cache(autoencoder.Transform(data));
+        var kMeans = mlContext.Clustering.Trainers.KMeans(defaults.LatentColumnName, numberOfClusters: defaults.NumberOfClusters).Fit(latent);
+        var kMeansLabels = kMeans.Transform(latent).GetColumn<uint>("PredictedLabel").Select(l => (int)l).ToArray();
         result["ae_kmeans"] = Metrics(truth, kMeansLabels, watch.Elapsed.TotalSeconds);
         Console.WriteLine($"[clustering] AE + k-means: {result["ae_kmeans"]!.ToJsonString()}");
 
