@@ -89,10 +89,11 @@ public sealed class DeepClusteringOptions
     /// <summary>Cancels training between batches (<see cref="OperationCanceledException"/>). Default: none.</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>A copy (the array is cloned; callbacks, token and the pretrained autoencoder are shared).</summary>
     internal DeepClusteringOptions Clone()
     {
         var copy = (DeepClusteringOptions)MemberwiseClone();
-        copy.HiddenLayerSizes = (int[])(HiddenLayerSizes?.Clone() ?? null!);
+        copy.HiddenLayerSizes = HiddenLayerSizes is null ? null! : (int[])HiddenLayerSizes.Clone();
         return copy;
     }
 }

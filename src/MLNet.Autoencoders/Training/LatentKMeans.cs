@@ -50,18 +50,16 @@ internal static class LatentKMeans
             using var step = NewDisposeScope();
             var weights = nearest.data<double>().ToArray();
             double total = weights.Sum();
-            long pick;
             if (!(total > 0))
                 throw new InvalidOperationException(
                     $"The latent holds only {c} distinct rows, fewer than the {k} clusters (the data has too few distinct rows). Use fewer clusters.");
+            // D² sampling: the next centre is row i with probability weights[i] / total.
+            double target = random.NextDouble() * total, running = 0;
+            long pick = n - 1;
+            for (long i = 0; i < n; i++)
             {
-                double target = random.NextDouble() * total, running = 0;
-                pick = n - 1;
-                for (long i = 0; i < n; i++)
-                {
-                    running += weights[i];
-                    if (running >= target && weights[i] > 0) { pick = i; break; }
-                }
+                running += weights[i];
+                if (running >= target && weights[i] > 0) { pick = i; break; }
             }
             chosen[c] = pick;
             var closer = minimum(nearest, SquaredDistances(x, rowNorms, x[pick].unsqueeze(0)).squeeze(1)).MoveToOuterDisposeScope();
