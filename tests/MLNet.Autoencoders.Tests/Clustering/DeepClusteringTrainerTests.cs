@@ -57,6 +57,25 @@ public class DeepClusteringTrainerTests
     }
 
     [Fact]
+    public void Works_inside_an_estimator_chain_whose_schema_it_describes()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = SmallDeepClustering.Data(ml, 200);
+        var trainer = ml.Clustering.Trainers.DeepClustering(SmallDeepClustering.Options(o => o.FeatureColumnName = "Pixels"));
+        var pipeline = ml.Transforms.CopyColumns("Pixels", "Features").Append(trainer);
+        var shape = pipeline.GetOutputSchema(Shapes.Of(data.Schema));
+        Assert.Equal(SchemaShape.Column.VectorKind.Scalar, shape.Single(c => c.Name == "PredictedLabel").Kind);
+        Assert.True(shape.Single(c => c.Name == "PredictedLabel").IsKey);
+        Assert.Equal(SchemaShape.Column.VectorKind.Vector, shape.Single(c => c.Name == "Score").Kind);
+        Assert.Equal(SchemaShape.Column.VectorKind.Vector, shape.Single(c => c.Name == "Latent").Kind);
+        var model = pipeline.Fit(data);
+        var scored = model.Transform(data);
+        Assert.Equal(new KeyDataViewType(typeof(uint), 4), scored.Schema["PredictedLabel"].Type);
+        Assert.IsType<DeepClusteringTransformer>(model.LastTransformer);
+        model.LastTransformer.Dispose();
+    }
+
+    [Fact]
     public void Saved_zip_loads_plainly_and_typed_with_identical_clusters()
     {
         var ml = new MLContext(seed: 1);
