@@ -96,6 +96,14 @@ public class DeepClusteringTrainerTests
             foreach (var column in new[] { "Latent", "Score", "Q" })
                 Assert.True(SyntheticData.MaxAbsDifference(ColumnReader.ReadVectors(before, column), ColumnReader.ReadVectors(after, column)) <= 1e-5f, column);
         }
+        // The loaded model serves ML.NET's clustering tools as the fitted one does.
+        var fittedMetrics = ml.Clustering.Evaluate(before, labelColumnName: "Label", featureColumnName: "Features");
+        var loadedMetrics = fresh.Clustering.Evaluate(plain.Transform(data), labelColumnName: "Label", featureColumnName: "Features");
+        Assert.Equal(fittedMetrics.NormalizedMutualInformation, loadedMetrics.NormalizedMutualInformation, 6);
+        var engine = fresh.Model.CreatePredictionEngine<FashionMnistRow, Prediction>(plain);
+        var first = FashionMnist.LoadEmbeddedArrays(1).GetFeatures(0).ToArray();
+        Assert.Equal(before.GetColumn<uint>("PredictedLabel").First(), engine.Predict(new FashionMnistRow { Features = first }).PredictedLabel);
+
         var q = ColumnReader.ReadVectors(before, "Q");
         var labels = before.GetColumn<uint>("PredictedLabel").ToArray();
         for (int i = 0; i < q.Length; i++)
