@@ -8,10 +8,16 @@ internal static class Plots
 {
     public static void ScatterByClass(string path, string title, float[][] points, byte[] labels, string xLabel, string yLabel)
     {
+        var plot = Scatter(title, points, labels, FashionMnist.ClassNames, xLabel, yLabel);
+        AtomicFile.Write(path, temporary => plot.SavePng(temporary, 700, 560));
+    }
+
+    /// <summary>A scatter plot of 2-D points coloured by group (<paramref name="labels"/> index <paramref name="names"/>).</summary>
+    public static Plot Scatter(string title, float[][] points, byte[] labels, IReadOnlyList<string> names, string xLabel, string yLabel)
+    {
         var plot = new Plot();
-        var names = FashionMnist.ClassNames;
         var palette = new ScottPlot.Palettes.Category10();
-        for (int c = 0; c < names.Length; c++)
+        for (int c = 0; c < names.Count; c++)
         {
             var rows = Enumerable.Range(0, points.Length).Where(i => labels[i] == c).ToArray();
             if (rows.Length == 0) continue;
@@ -24,6 +30,6 @@ internal static class Plots
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
-        AtomicFile.Write(path, temporary => plot.SavePng(temporary, 700, 560));
+        return plot;
     }
 }

@@ -37,6 +37,9 @@ internal sealed record AutoencoderModelInfo
     public string? ScoreColumn { get; init; }
     /// <summary>The convolutional front, or null for a plain MLP (written with format version 3).</summary>
     public ConvolutionSpec? Convolution { get; init; }
+    /// <summary>Deep clustering: the soft-assignment column (null: not produced) and the Student's t degrees of freedom.</summary>
+    public string? SoftAssignmentColumn { get; init; }
+    public double Alpha { get; init; }
     public int TrainingRows { get; init; }
     public int BestEpoch { get; init; }
     public EpochRecord[] History { get; init; } = [];

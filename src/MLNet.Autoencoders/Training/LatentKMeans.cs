@@ -1,0 +1,95 @@
+using MLNet.Autoencoders.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Autoencoders.Training;
+
+/// <summary>The best of several k-means runs on latent rows (float64 arithmetic): the starting centres of deep clustering.</summary>
+internal static class LatentKMeans
+{
+    private const int MaximumIterations = 300;
+
+    /// <summary>Runs k-means <paramref name="starts"/> times from seeded k-means++ starts (Arthur &amp; Vassilvitskii 2007) and
+    /// keeps the run with the smallest inertia (sum of squared distances to the nearest centre).</summary>
+    /// <returns>The centres (k × L, row-major) and their inertia.</returns>
+    public static (float[] Centres, double Inertia) Fit(Tensor latent, int k, int starts, Random random, Action checkAlive)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = latent.to_type(ScalarType.Float64);
+        var rowNorms = x.pow(2).sum(1);
+        Tensor? best = null;
+        double bestInertia = double.PositiveInfinity;
+        for (int start = 0; start < starts; start++)
+        {
+            checkAlive();
+            using var startScope = NewDisposeScope();
+            var (centres, inertia) = Lloyd(x, rowNorms, PlusPlus(x, rowNorms, k, random), checkAlive);
+            if (inertia < bestInertia)
+            {
+                best?.Dispose();
+                best = centres.MoveToOuterDisposeScope();
+                bestInertia = inertia;
+            }
+        }
+        return (Activations.ToArray(best!.to_type(ScalarType.Float32)), bestInertia);
+    }
+
+    /// <summary>Squared distances of every row to every centre, [N, k], clipped at 0.</summary>
+    internal static Tensor SquaredDistances(Tensor x, Tensor rowNorms, Tensor centres) =>
+        (rowNorms.unsqueeze(1) - 2 * x.matmul(centres.t()) + centres.pow(2).sum(1).unsqueeze(0)).clamp_min(0);
+
+    private static Tensor PlusPlus(Tensor x, Tensor rowNorms, int k, Random random)
+    {
+        long n = x.shape[0];
+        var chosen = new long[k];
+        chosen[0] = random.NextInt64(n);
+        var nearest = SquaredDistances(x, rowNorms, x[chosen[0]].unsqueeze(0)).squeeze(1);
+        for (int c = 1; c < k; c++)
+        {
+            using var step = NewDisposeScope();
+            var weights = nearest.data<double>().ToArray();
+            double total = weights.Sum();
+            if (!(total > 0))
+                throw new InvalidOperationException(
+                    $"The latent holds only {c} distinct rows, fewer than the {k} clusters (the data has too few distinct rows). Use fewer clusters.");
+            // D² sampling: the next centre is row i with probability weights[i] / total.
+            double target = random.NextDouble() * total, running = 0;
+            long pick = n - 1;
+            for (long i = 0; i < n; i++)
+            {
+                running += weights[i];
+                if (running >= target && weights[i] > 0) { pick = i; break; }
+            }
+            chosen[c] = pick;
+            var closer = minimum(nearest, SquaredDistances(x, rowNorms, x[pick].unsqueeze(0)).squeeze(1)).MoveToOuterDisposeScope();
+            nearest.Dispose();
+            nearest = closer;
+        }
+        return x.index_select(0, tensor(chosen));
+    }
+
+    private static (Tensor Centres, double Inertia) Lloyd(Tensor x, Tensor rowNorms, Tensor centres, Action checkAlive)
+    {
+        int k = (int)centres.shape[0];
+        Tensor? previous = null;
+        double inertia = double.PositiveInfinity;
+        for (int iteration = 0; iteration < MaximumIterations; iteration++)
+        {
+            checkAlive();
+            using var step = NewDisposeScope();
+            var (minimum, labels) = SquaredDistances(x, rowNorms, centres).min(1);
+            inertia = minimum.sum().item<double>();
+            if (previous is not null && labels.eq(previous).all().item<bool>()) break;
+            previous?.Dispose();
+            previous = labels.MoveToOuterDisposeScope();
+            var sums = zeros_like(centres).index_add_(0, labels, x, 1);
+            var counts = bincount(labels, minlength: k).to_type(ScalarType.Float64).unsqueeze(1);
+            // An emptied cluster keeps its centre (it may win rows back at the next step).
+            var updated = where(counts > 0, sums / counts.clamp_min(1), centres).MoveToOuterDisposeScope();
+            centres.Dispose();
+            centres = updated;
+        }
+        return (centres, inertia);
+    }
+}

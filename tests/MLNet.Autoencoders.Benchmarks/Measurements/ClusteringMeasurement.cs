@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Autoencoders.Benchmarks.Infrastructure;
+using MLNet.Autoencoders.Data;
+using MLNet.Autoencoders.Evaluation;
+
+namespace MLNet.Autoencoders.Benchmarks.Measurements;
+
+/// <summary>
+/// Deep clustering on the papers' protocol (DEC, IDEC, N2D): all 70,000 Fashion-MNIST images (train + test), k = 10,
+/// accuracy after Hungarian matching, NMI and ARI against the true classes, with time and peak memory — beside
+/// ../shared/reference/ref_downstream.py --part idec. Two phases, as the reference: the autoencoder the trainer would
+/// pretrain with these options (timed, then k-means on its latent: "AE + k-means"), then the deep-clustering trainer
+/// started from it (<see cref="DeepClusteringOptions.PretrainedAutoencoder"/>).
+/// Options: --rows N (first N of the 70k; default all), --pretrain-epochs, --cluster-epochs, --corruption masking|gaussian,
+/// --noise, --seed (default 0), --threads.
+/// </summary>
+internal static class ClusteringMeasurement
+{
+    public static JsonObject Run(BenchmarkArgs args)
+    {
+        int seed = args.GetInt("--seed", 0);
+        var mlContext = new MLContext(seed: seed);
+        var train = FashionMnist.LoadDirectoryArrays(args.DataDirectory, train: true);
+        var test = FashionMnist.LoadDirectoryArrays(args.DataDirectory, train: false);
+        int rows = Math.Min(args.GetInt("--rows", train.Count + test.Count), train.Count + test.Count);
+        var all = new FashionMnistData([.. train.Features, .. test.Features], [.. train.Labels, .. test.Labels]);
+        if (rows < all.Count) all = all.Slice(0, rows);
+        var truth = all.Labels.Select(l => (int)l).ToArray();
+        var data = FashionMnist.ToDataView(mlContext, all);
+
+        var defaults = new DeepClusteringOptions { NumberOfThreads = args.GetIntOrNull("--threads"), Seed = seed };
+        defaults.PretrainingEpochs = args.GetInt("--pretrain-epochs", defaults.PretrainingEpochs);
+        defaults.MaximumClusteringEpochs = args.GetInt("--cluster-epochs", defaults.MaximumClusteringEpochs);
+        if (args.GetOrNull("--corruption") is { } corruption)
+        {
+            defaults.PretrainingCorruption = Enum.Parse<CorruptionKind>(corruption, ignoreCase: true);
+            defaults.PretrainingNoiseLevel = double.Parse(args.Get("--noise", "0.2"), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var result = new JsonObject
+        {
+            ["kind"] = "clustering", ["implementation"] = "MLNet.Autoencoders", ["machine"] = MachineFacts.Describe(),
+            ["rows"] = all.Count, ["clusters"] = defaults.NumberOfClusters, ["seed"] = seed,
+            ["architecture"] = $"784-{string.Join("-", defaults.HiddenLayerSizes)}-{defaults.LatentDimension}",
+            ["pretraining_epochs"] = defaults.PretrainingEpochs, ["pretraining_corruption"] = defaults.PretrainingCorruption?.ToString(),
+            ["pretraining_noise"] = defaults.PretrainingCorruption is null ? null : defaults.PretrainingNoiseLevel,
+            ["max_clustering_epochs"] = defaults.MaximumClusteringEpochs, ["update_interval"] = defaults.UpdateInterval,
+            ["gamma"] = defaults.ClusteringLossWeight, ["tolerance"] = defaults.Tolerance,
+        };
+        var cpuStart = ProcessStats.CpuReading.Now();
+
+        // Phase 1: the autoencoder the trainer pretrains with these options.
+        AutoencoderOptions pretraining = defaults.PretrainingCorruption is CorruptionKind kind
+            ? new DenoisingAutoencoderOptions { Corruption = kind, NoiseStandardDeviation = defaults.PretrainingNoiseLevel, CorruptionFraction = defaults.PretrainingNoiseLevel }
+            : new AutoencoderOptions();
+        pretraining.InputColumnName = "Features";
+        pretraining.OutputColumnName = defaults.LatentColumnName;
+        pretraining.HiddenLayerSizes = defaults.HiddenLayerSizes;
+        pretraining.LatentDimension = defaults.LatentDimension;
+        pretraining.Epochs = defaults.PretrainingEpochs;
+        pretraining.BatchSize = defaults.BatchSize;
+        pretraining.LearningRate = defaults.LearningRate;
+        pretraining.Seed = seed;
+        pretraining.NumberOfThreads = defaults.NumberOfThreads;
+        var epochSeconds = new JsonArray();
+        pretraining.EpochCallback = r =>
+        {
+            epochSeconds.Add(r.Elapsed.TotalSeconds);
+            Console.WriteLine($"[clustering] pretraining {r}; RSS {ProcessStats.RssMb:F0} MB");
+        };
+        var watch = Stopwatch.StartNew();
+        using var autoencoder = pretraining is DenoisingAutoencoderOptions denoising
+            ? mlContext.Transforms.DenoisingAutoencoder(denoising).Fit(data)
+            : mlContext.Transforms.Autoencoder(pretraining).Fit(data);
+        result["pretraining_seconds"] = watch.Elapsed.TotalSeconds;
+        result["pretraining_epoch_seconds"] = epochSeconds;
+        result["pretraining_final_mse"] = autoencoder.TrainingHistory[^1].TrainLoss;
+
+        // AE + k-means (ML.NET's k-means on the pretrained latent).
+        watch.Restart();
+        // Cached: k-means reads its input many times, and the encoder would run on every pass.
+        var latent = mlContext.Data.Cache(autoencoder.Transform(data));
+        var kMeans = mlContext.Clustering.Trainers.KMeans(defaults.LatentColumnName, numberOfClusters: defaults.NumberOfClusters).Fit(latent);
+        var kMeansLabels = kMeans.Transform(latent).GetColumn<uint>("PredictedLabel").Select(l => (int)l).ToArray();
+        result["ae_kmeans"] = Metrics(truth, kMeansLabels, watch.Elapsed.TotalSeconds);
+        Console.WriteLine($"[clustering] AE + k-means: {result["ae_kmeans"]!.ToJsonString()}");
+
+        // Phase 2: deep clustering from that autoencoder.
+        var options = defaults;
+        options.PretrainedAutoencoder = autoencoder;
+        var updates = new JsonArray();
+        options.UpdateCallback = u =>
+        {
+            updates.Add(new JsonObject { ["update"] = u.Update, ["iteration"] = u.Iteration, ["epoch"] = u.Epoch, ["changed"] = u.ChangedFraction, ["kl"] = u.ClusteringLoss, ["reconstruction"] = u.ReconstructionLoss, ["seconds"] = u.Elapsed.TotalSeconds });
+            Console.WriteLine($"[clustering] {u}; RSS {ProcessStats.RssMb:F0} MB");
+        };
+        watch.Restart();
+        using var model = mlContext.Clustering.Trainers.DeepClustering(options).Fit(data);
+        double clusteringSeconds = watch.Elapsed.TotalSeconds;
+        var labels = model.Transform(data).GetColumn<uint>("PredictedLabel").Select(l => (int)l).ToArray();
+        result["deep_clustering"] = Metrics(truth, labels, clusteringSeconds);
+        result["deep_clustering"]!["stopped"] = model.StopReason;
+        result["updates"] = updates;
+        result["total_seconds"] = (double)result["pretraining_seconds"]! + clusteringSeconds;
+        result["peak_rss_mb"] = ProcessStats.PeakRssMb;
+        result["foreign_cores"] = ProcessStats.CpuReading.Now().ForeignCoresSince(cpuStart);
+        Console.WriteLine($"[clustering] deep clustering: {result["deep_clustering"]!.ToJsonString()}; peak RSS {ProcessStats.PeakRssMb:F0} MB");
+        return result;
+    }
+
+    private static JsonObject Metrics(int[] truth, int[] predicted, double seconds) => new()
+    {
+        ["accuracy"] = ClusteringAgreement.Accuracy(truth, predicted),
+        ["nmi"] = ClusteringAgreement.NormalizedMutualInformation(truth, predicted),
+        ["ari"] = ClusteringAgreement.AdjustedRandIndex(truth, predicted),
+        ["seconds"] = seconds,
+    };
+}
