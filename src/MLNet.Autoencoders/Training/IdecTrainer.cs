@@ -152,7 +152,11 @@ internal static class IdecTrainer
             using var scope = NewDisposeScope();
             var parts = new List<Tensor>();
             for (long start = 0; start < all.shape[0]; start += EvaluationBatchSize)
-                parts.Add(network.Encode(all.narrow(0, start, Math.Min(EvaluationBatchSize, all.shape[0] - start))));
+            {
+                // A scope per batch frees its hidden activations (1024 × 3,000 values for the default network) at once.
+                using var batch = NewDisposeScope();
+                parts.Add(network.Encode(all.narrow(0, start, Math.Min(EvaluationBatchSize, all.shape[0] - start))).MoveToOuterDisposeScope());
+            }
             return cat(parts, 0).MoveToOuterDisposeScope();
         }
         finally
