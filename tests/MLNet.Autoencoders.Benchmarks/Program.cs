@@ -10,6 +10,7 @@
 //   ... -- --measure inference | saveload [--model M] | growth [--rounds N] | binary-file --binary-file PATH --copies N
 //   ... -- --measure quality --model M [--epochs N]   (the reference's full budget by default; models: mlp, bce, tied,
 //       dae_gauss, dae_mask, stacked, vae, vae_bin, conv)
+//   ... -- --measure semisupervised [--seeds 0,1,2] [--budgets 100,1000,1000ref] [--methods default,Joint,...]   (issue 15)
 //   ... -- --measure report   (rewrite RESULTS.md from results/latest.json)
 using MLNet.Autoencoders.Benchmarks.Infrastructure;
 using MLNet.Autoencoders.Benchmarks.Measurements;
@@ -26,8 +27,9 @@ switch (measure)
     case "growth": Results.Emit(GrowthMeasurement.Run(arguments)); break;
     case "binary-file": Results.Emit(BinaryFileMeasurement.Run(arguments)); break;
     case "quality": Results.Emit(QualityMeasurement.Run(arguments)); break;
+    case "semisupervised": Results.Emit(SemiSupervisedMeasurement.Run(arguments)); break;
     default:
-        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality.");
+        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality, semisupervised.");
         return 2;
 }
 return 0;

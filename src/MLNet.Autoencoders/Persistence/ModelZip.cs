@@ -60,6 +60,21 @@ internal static class ModelZip
         }
     }
 
+    /// <summary>Every ONNX model in the zip that <paramref name="wanted"/> accepts, in entry order (the classifier's lookup).</summary>
+    public static List<ModelProto> FindOnnxModels(Stream zipStream, Func<ModelProto, bool> wanted)
+    {
+        try
+        {
+            using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read, leaveOpen: true);
+            return zip.Entries.Where(e => e.Name == OnnxEntryName).OrderBy(e => e.FullName, StringComparer.Ordinal)
+                .Select(TryReadOnnxEntry).OfType<ModelProto>().Where(wanted).ToList();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"The model zip is unreadable: {e.Message}", e);
+        }
+    }
+
     private static ModelProto? TryReadOnnxEntry(ZipArchiveEntry entry)
     {
         // A corrupt header can claim any size, so nothing is allocated from it: the length prefix must agree with the
