@@ -59,21 +59,21 @@ public static class FewLabels
         return ml.Transforms.Autoencoder(PretrainingOptions()).Fit(FashionMnist.ToDataView(ml, Arrays.Value.Slice(0, TrainRows)));
     });
 
-    /// <summary>A tiny autoencoder (784-32-8), 2 epochs.</summary>
+    /// <summary>A tiny autoencoder (784-32-8), 4 epochs of batches of 32.</summary>
     public static AutoencoderOptions PretrainingOptions() => new()
     {
-        InputColumnName = "Features", OutputColumnName = "Latent", HiddenLayerSizes = [32], LatentDimension = 8, Epochs = 2, BatchSize = 64, Seed = 1,
+        InputColumnName = "Features", OutputColumnName = "Latent", HiddenLayerSizes = [32], LatentDimension = 8, Epochs = 4, BatchSize = 32, LearningRate = 3e-3, Seed = 1,
     };
 
     /// <summary>The tiny autoencoder, trained once and shared (do not dispose it).</summary>
     public static AutoencoderTransformer Autoencoder => Pretrained.Value;
 
-    /// <summary>Tiny classifier options from the shared autoencoder: 2 epochs of batches of 64, seed 1.</summary>
+    /// <summary>Tiny classifier options from the shared autoencoder: 3 epochs of batches of 32 (30 steps), seed 1.</summary>
     public static AutoencoderClassifierOptions Options(Action<AutoencoderClassifierOptions>? change = null)
     {
         var options = new AutoencoderClassifierOptions
         {
-            PretrainedAutoencoder = Autoencoder, Epochs = 2, BatchSize = 64, LabelledBatchSize = 32, Seed = 1, HeadLearningRate = 1e-2, EncoderLearningRate = 1e-3,
+            PretrainedAutoencoder = Autoencoder, Epochs = 3, BatchSize = 32, LabelledBatchSize = 32, Seed = 1, HeadLearningRate = 1e-2, EncoderLearningRate = 1e-3,
         };
         change?.Invoke(options);
         return options;
