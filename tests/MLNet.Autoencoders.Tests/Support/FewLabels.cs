@@ -35,16 +35,23 @@ public static class FewLabels
     public static IDataView Test(MLContext ml) => ToKey(ml).Transform(View(ml, TrainRows, TestRows, _ => true));
 
     /// <summary>Rows as a view with columns Features and Name (the class name, or empty).</summary>
-    public static IDataView View(MLContext ml, int start, int count, Func<int, bool> isLabelled)
+    public static IDataView View(MLContext ml, int start, int count, Func<int, bool> isLabelled, Action<int, float[]>? edit = null)
     {
         var data = Arrays.Value.Slice(start, count);
         var names = FashionMnist.ClassNames;
-        return ml.Data.LoadFromEnumerable(Enumerable.Range(0, count).Select(i => new Row
+        return ml.Data.LoadFromEnumerable(Enumerable.Range(0, count).Select(i =>
         {
-            Features = data.GetFeatures(i).ToArray(),
-            Name = isLabelled(i) ? names[data.Labels[i]] : "",
+            var features = data.GetFeatures(i).ToArray();
+            edit?.Invoke(i, features);
+            return new Row { Features = features, Name = isLabelled(i) ? names[data.Labels[i]] : "" };
         }).ToList());
     }
+
+    /// <summary>The classes (0–9) of the train rows.</summary>
+    public static byte[] TrainLabels => Arrays.Value.Labels[..TrainRows];
+
+    /// <summary>The classes (0–9) of the test rows.</summary>
+    public static byte[] TestLabels => Arrays.Value.Labels[TrainRows..(TrainRows + TestRows)];
 
     /// <summary>Name to the key "Label" of the ten class names in order; an empty name becomes the missing key.</summary>
     public static ITransformer ToKey(MLContext ml)
