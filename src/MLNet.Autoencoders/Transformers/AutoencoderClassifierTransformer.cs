@@ -175,8 +175,11 @@ public sealed class AutoencoderClassifierTransformer : ITransformer, IDisposable
         {
             throw new InvalidDataException($"The model zip is unreadable: {e.Message}", e);
         }
-        var scorer = Flatten(loaded).FirstOrDefault(t => MLContextAccess.IsSoftmaxScorer(t, info.LogitsColumn))
-            ?? throw new InvalidDataException("The model zip holds the classifier's network but not its scorer.");
+        var steps = Flatten(loaded).ToList();
+        var scorer = steps.FirstOrDefault(t => MLContextAccess.IsSoftmaxScorer(t, info.LogitsColumn));
+        // Only the scorer is kept: free the ONNX Runtime sessions of everything else that was loaded.
+        foreach (var step in steps.Where(t => !ReferenceEquals(t, scorer)).OfType<IDisposable>()) step.Dispose();
+        if (scorer is null) throw new InvalidDataException("The model zip holds the classifier's network but not its scorer.");
         return new AutoencoderClassifierTransformer(mlContext.Transforms, info, weights, scorer);
     }
 
