@@ -5,7 +5,8 @@
 // and learns from the unlabelled images too, at 100 and 1,000 labels; and a plot of held-out accuracy against labels per
 // class (1, 3, 10, 30, 100) for logistic regression on raw pixels, on the frozen autoencoder latent, and the classifier.
 //
-//   dotnet run --project samples/SemiSupervised      (options: --data DIR, --epochs N, --batch-size N, --rows N, --labels-per-class N)
+//   dotnet run --project samples/SemiSupervised      (options: --data DIR, --epochs N, --batch-size N, --rows N, --labels-per-class N,
+//                                                     --classifier-epochs N)
 using System.Diagnostics;
 using Microsoft.ML;
 using MLNet.Autoencoders;
@@ -74,6 +75,7 @@ Measure("VAE-20 (latent mean)", () => mlContext.Transforms.Vae(new VaeOptions
 var classes = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, FashionMnist.ClassCount).Select(c => new ClassValue { Label = c }));
 var toKey = mlContext.Transforms.Conversion.MapValueToKey("Label", keyData: classes).Fit(classes);
 var keyedTest = toKey.Transform(test);
+int classifierEpochs = int.Parse(arguments.Get("--classifier-epochs") ?? Math.Max(AutoencoderClassifierDefaults.Epochs, 1600 * 256 / trainArrays.Count).ToString());
 double Classifier(int[] rows, string name)
 {
     var partial = new byte[trainArrays.Count];
@@ -84,7 +86,7 @@ double Classifier(int[] rows, string name)
     {
         PretrainedAutoencoder = autoencoder,   // the autoencoder-32 above, pretrained on every training image
         // About 1,600 steps, what the default 7 epochs give on 60,000 rows (an epoch is one pass over all rows).
-        Epochs = Math.Max(AutoencoderClassifierDefaults.Epochs, 1600 * 256 / trainArrays.Count),
+        Epochs = classifierEpochs,
         Seed = 1,
         EpochCallback = r => Console.WriteLine($"  [{name}] {r}"),
     }).Fit(train);

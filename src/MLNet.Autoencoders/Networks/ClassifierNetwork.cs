@@ -65,37 +65,21 @@ internal sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     public IEnumerable<Parameter> HeadParameters() => head.SelectMany(l => l.parameters());
 
     /// <summary>The linear latent of a batch.</summary>
-    public Tensor Encode(Tensor x)
-    {
-        Tensor h = x;
-        for (int k = 0; k < encoder.Count; k++)
-        {
-            h = encoder[k].forward(h);
-            if (k < encoder.Count - 1) h = Activations.Apply(h, activation);
-        }
-        return h;
-    }
+    public Tensor Encode(Tensor x) => Run(encoder, x);
 
     /// <summary>Class logits from a latent batch.</summary>
-    public Tensor Classify(Tensor z)
-    {
-        Tensor h = z;
-        for (int k = 0; k < head.Count; k++)
-        {
-            h = head[k].forward(h);
-            if (k < head.Count - 1) h = Activations.Apply(h, activation);
-        }
-        return h;
-    }
+    public Tensor Classify(Tensor z) => Run(head, z);
 
     /// <summary>Reconstruction logits (before the output activation) from a latent batch.</summary>
-    public Tensor Decode(Tensor z)
+    public Tensor Decode(Tensor z) => Run(decoder, z);
+
+    /// <summary>Dense layers in order, the hidden activation after each but the last (linear latent, logits).</summary>
+    private Tensor Run(ModuleList<Linear> layers, Tensor h)
     {
-        Tensor h = z;
-        for (int k = 0; k < decoder.Count; k++)
+        for (int k = 0; k < layers.Count; k++)
         {
-            h = decoder[k].forward(h);
-            if (k < decoder.Count - 1) h = Activations.Apply(h, activation);
+            h = layers[k].forward(h);
+            if (k < layers.Count - 1) h = Activations.Apply(h, activation);
         }
         return h;
     }
