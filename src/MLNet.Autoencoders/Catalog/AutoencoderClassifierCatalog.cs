@@ -13,7 +13,7 @@ public static class AutoencoderClassifierCatalog
     /// <param name="labelColumnName">A key-typed label; the missing key marks an unlabelled row.</param>
     /// <param name="featureColumnName">A known-size vector of Single.</param>
     /// <param name="method">How the unlabelled rows are used (default pseudo-labels).</param>
-    /// <param name="epochs">Passes over all rows (default 7).</param>
+    /// <param name="epochs">Passes over all rows; null (default): about 1,600 steps.</param>
     /// <param name="seed">Seed; null takes it from the MLContext.</param>
     /// <example><code>
     /// var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")   // empty label = unlabelled row
@@ -22,7 +22,7 @@ public static class AutoencoderClassifierCatalog
     /// </code></example>
     public static AutoencoderClassifierTrainer AutoencoderClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = AutoencoderClassifierTrainer.Defaults.LabelColumnName, string featureColumnName = AutoencoderClassifierTrainer.Defaults.FeatureColumnName,
-        SemiSupervisedMethod method = AutoencoderClassifierTrainer.Defaults.Method, int epochs = AutoencoderClassifierTrainer.Defaults.Epochs, int? seed = null)
+        SemiSupervisedMethod method = AutoencoderClassifierTrainer.Defaults.Method, int? epochs = null, int? seed = null)
         => catalog.AutoencoderClassifier(new AutoencoderClassifierOptions
         {
             LabelColumnName = labelColumnName,

@@ -121,7 +121,7 @@ internal static class SemiSupervisedMeasurement
                     double fitSeconds = watch.Elapsed.TotalSeconds;
                     double accuracy = mlContext.MulticlassClassification.Evaluate(classifier.Transform(toKey.Transform(test))).MicroAccuracy;
                     Record(budget, "classifier_" + method, seed, accuracy, pretrainSeconds + fitSeconds,
-                        new JsonObject { ["fit_seconds"] = fitSeconds, ["pretrain_seconds"] = pretrainSeconds, ["epochs"] = options.Epochs });
+                        new JsonObject { ["fit_seconds"] = fitSeconds, ["pretrain_seconds"] = pretrainSeconds, ["epochs"] = classifier.TrainingHistory.Count });
                 }
             }
         }

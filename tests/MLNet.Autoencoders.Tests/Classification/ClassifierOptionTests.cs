@@ -69,6 +69,13 @@ public class ClassifierOptionTests
         Assert.True(Differ(BaselineProbabilities.Value, Probabilities(o => { Baseline(o); Apply(change, o); })), $"{change} changed nothing");
     }
 
+    [Theory]
+    [InlineData(60000, 256, 7)]
+    [InlineData(12000, 256, 35)]
+    [InlineData(300, 32, 160)]
+    public void Default_epochs_give_about_1600_steps(int rows, int batchSize, int epochs) =>
+        Assert.Equal(epochs, AutoencoderClassifierTrainer.DefaultEpochs(rows, batchSize));
+
     [Fact]
     public void Joint_trains_the_decoder_by_default_and_not_with_reconstruction_weight_zero()
     {
