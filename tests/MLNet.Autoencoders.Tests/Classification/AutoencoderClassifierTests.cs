@@ -92,6 +92,25 @@ public class AutoencoderClassifierTests
     }
 
     [Fact]
+    public void Typed_loads_tell_a_classifier_zip_from_an_autoencoder_zip()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = FewLabels.Train(ml);
+        using var model = ml.MulticlassClassification.Trainers.AutoencoderClassifier(FewLabels.Options()).Fit(train);
+        using var classifierZip = new TempFile(".zip");
+        ml.Model.Save(model, train.Schema, classifierZip.Path);
+        using var autoencoderZip = new TempFile(".zip");
+        ml.Model.Save(FewLabels.Autoencoder, train.Schema, autoencoderZip.Path);
+
+        var e = Assert.Throws<InvalidDataException>(() => AutoencoderClassifierTransformer.Load(ml, autoencoderZip.Path));
+        Assert.Contains("holds no autoencoder classifier", e.Message);
+        Assert.Throws<InvalidDataException>(() => AutoencoderTransformer.Load(ml, classifierZip.Path));
+        using var notAZip = new TempFile(".zip");
+        File.WriteAllBytes(notAZip.Path, [1, 2, 3, 4, 5]);
+        Assert.Throws<InvalidDataException>(() => AutoencoderClassifierTransformer.Load(ml, notAZip.Path));
+    }
+
+    [Fact]
     public void Batched_transform_matches_the_row_by_row_engine_on_every_row()
     {
         var ml = new MLContext(seed: 1);
