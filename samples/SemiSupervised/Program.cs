@@ -136,7 +136,7 @@ for (int c = 0; c < curves.Length; c++)
     line.MarkerSize = 7;
 }
 plot.Axes.Bottom.SetTicks(xs, perClassLevels.Select(k => k.ToString()).ToArray());
-plot.Title($"Fashion-MNIST: held-out accuracy against labels per class ({trainArrays.Count} training images)");
+plot.Title($"Fashion-MNIST, {trainArrays.Count} training images");
 plot.XLabel("labelled images per class (log scale)");
 plot.YLabel("held-out accuracy");
 plot.ShowLegend(ScottPlot.Alignment.LowerRight);
