@@ -12,7 +12,7 @@ public static class AutoencoderClassifierCatalog
     /// <param name="catalog">The multiclass trainer catalog.</param>
     /// <param name="labelColumnName">A key-typed label; the missing key marks an unlabelled row.</param>
     /// <param name="featureColumnName">A known-size vector of Single.</param>
-    /// <param name="method">How the unlabelled rows are used (default pseudo-labels).</param>
+    /// <param name="method">How the unlabelled rows are used (default: pretrain, then fine-tune).</param>
     /// <param name="epochs">Passes over all rows; null (default): about 1,600 steps.</param>
     /// <param name="seed">Seed; null takes it from the MLContext.</param>
     /// <example><code>

@@ -29,7 +29,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
     {
         public const string FeatureColumnName = "Features";
         public const string LabelColumnName = "Label";
-        public const SemiSupervisedMethod Method = SemiSupervisedMethod.PseudoLabels;
+        public const SemiSupervisedMethod Method = SemiSupervisedMethod.FineTune;
         public const double UnlabelledWeight = 1;
         public const double ConfidenceThreshold = 0.95;
         public const CorruptionKind Corruption = CorruptionKind.Masking;

@@ -25,8 +25,12 @@ public class ClassifierOptionTests
         "LabelledBatchSize", "ValidationFraction", "ClassWeights", "Seed",
     };
 
-    // The baseline keeps the unlabelled term active on this tiny model (a low threshold), so its settings matter.
-    private static void Baseline(AutoencoderClassifierOptions o) => o.ConfidenceThreshold = 0.2;
+    // The baseline uses pseudo-labels and keeps their term active on this tiny model (a low threshold), so its settings matter.
+    private static void Baseline(AutoencoderClassifierOptions o)
+    {
+        o.Method = SemiSupervisedMethod.PseudoLabels;
+        o.ConfidenceThreshold = 0.2;
+    }
 
     private static void Apply(string change, AutoencoderClassifierOptions o)
     {
