@@ -12,6 +12,7 @@
 //       dae_gauss, dae_mask, stacked, vae, vae_bin, conv)
 //   ... -- --measure clustering [--rows N] [--pretrain-epochs N] [--cluster-epochs N] [--corruption masking --noise 0.2]
 //       deep clustering (IDEC) on all 70,000 images, k = 10: accuracy, NMI, ARI, time, peak RSS (issue 14)
+//   ... -- --measure semisupervised [--seeds 0,1,2] [--budgets 100,1000,1000ref] [--methods default,Joint,...]   (issue 15)
 //   ... -- --measure report   (rewrite RESULTS.md from results/latest.json)
 //   ... -- --measure gemm [--threads N]   (libtorch matrix-multiply GFLOP/s at the MLP's shapes; the epoch's FLOP floor)
 //   ... -- --measure profile [--steps N] [--threads N]   (ms per MLP training step: gather, forward, loss, backward, Adam)
@@ -33,8 +34,9 @@ switch (measure)
     case "gemm": Results.Emit(GemmMeasurement.Run(arguments)); break;
     case "profile": Results.Emit(StepProfileMeasurement.Run(arguments)); break;
     case "clustering": Results.Emit(ClusteringMeasurement.Run(arguments)); break;
+    case "semisupervised": Results.Emit(SemiSupervisedMeasurement.Run(arguments)); break;
     default:
-        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality, gemm, profile, clustering.");
+        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality, gemm, profile, clustering, semisupervised.");
         return 2;
 }
 return 0;

@@ -73,8 +73,10 @@ internal static class ModelZip
             {
                 // Any ONNX entry must parse (ML.NET would fail on it later); ours must also match their digest.
                 var model = TryReadOnnxEntry(entry);
-                if (model is null || model.ProducerName != AutoencoderOnnxFormat.ProducerName) continue;
-                ReadInfo(entry, model);
+                if (model is null) continue;
+                if (model.ProducerName == AutoencoderOnnxFormat.ProducerName) ReadInfo(entry, model);
+                else if (ClassifierOnnxModel.IsClassifier(model)) Named(entry, () => ClassifierOnnxModel.ReadInfo(model));
+                else continue;
                 graphs++;
                 if (OnnxDigest.IsPresent(model)) withDigest++;
             }
@@ -86,12 +88,31 @@ internal static class ModelZip
         }
     }
 
-    /// <summary>The description of an autoencoder graph (its digest checked), with the entry named in any error.</summary>
-    private static AutoencoderModelInfo ReadInfo(ZipArchiveEntry entry, ModelProto model)
+    /// <summary>Every ONNX model in the zip that <paramref name="wanted"/> accepts, in entry order (the classifier's lookup),
+    /// after the zip's integrity checks.</summary>
+    public static List<ModelProto> FindOnnxModels(Stream zipStream, Func<ModelProto, bool> wanted)
     {
         try
         {
-            return MlpOnnxModel.ReadInfo(model);
+            using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read, leaveOpen: true);
+            ModelIntegrity.CheckEntries(zip);
+            return zip.Entries.Where(e => e.Name == OnnxEntryName).OrderBy(e => e.FullName, StringComparer.Ordinal)
+                .Select(TryReadOnnxEntry).OfType<ModelProto>().Where(wanted).ToList();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"The model zip is unreadable: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The description of an autoencoder graph (its digest checked), with the entry named in any error.</summary>
+    private static AutoencoderModelInfo ReadInfo(ZipArchiveEntry entry, ModelProto model) => Named(entry, () => MlpOnnxModel.ReadInfo(model));
+
+    private static T Named<T>(ZipArchiveEntry entry, Func<T> read)
+    {
+        try
+        {
+            return read();
         }
         catch (InvalidDataException e)
         {

@@ -80,6 +80,9 @@ internal sealed class OnnxFeaturizer : IDisposable
 
     public void Save(ModelSaveContext ctx) => Serving.Save(ctx);
 
+    /// <summary>The ML.NET OnnxTransformer chain that serves the single-row graph (PredictionEngine, Model.Save).</summary>
+    public ITransformer ServingTransformer => Serving;
+
     /// <summary>The serving tensor name of an output column.</summary>
     public string ServingTensor(string column) => column == Outputs.InputColumn ? column + ReplacedColumnSuffix : column;
 

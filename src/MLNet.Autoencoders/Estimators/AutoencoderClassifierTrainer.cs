@@ -1,0 +1,319 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Autoencoders.Data;
+using MLNet.Autoencoders.Networks;
+using MLNet.Autoencoders.Persistence;
+using MLNet.Autoencoders.Training;
+
+namespace MLNet.Autoencoders;
+
+/// <summary>
+/// Semi-supervised multiclass classification: an autoencoder learns the rows without labels, its encoder becomes the lower
+/// layers of a classifier, and the classifier trains on the few labelled rows (and, depending on
+/// <see cref="AutoencoderClassifierOptions.Method"/>, on the unlabelled rows too). Create it with
+/// <c>mlContext.MulticlassClassification.Trainers.AutoencoderClassifier(...)</c>.
+/// </summary>
+/// <remarks>
+/// <para>Input: a known-size vector of Single (the features) and a key-typed label in which unlabelled rows hold the missing
+/// key (0). Output, as ML.NET's multiclass trainers write it: <c>Score</c>, the class probabilities (slot names = the label's
+/// key values), and <c>PredictedLabel</c>, of the label's key type, so <c>MapKeyToValue</c> and
+/// <c>mlContext.MulticlassClassification.Evaluate</c> work unchanged; optionally the latent.</para>
+/// <para>A class of the key with no labelled row keeps its Score slot but gets no training signal, so it is (almost) never
+/// predicted; the log warns. Fewer labelled rows than classes train all the same (with a warning).</para>
+/// </remarks>
+public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassifierTransformer>
+{
+    /// <summary>Default values of <see cref="AutoencoderClassifierOptions"/>.</summary>
+    internal static class Defaults
+    {
+        public const string FeatureColumnName = "Features";
+        public const string LabelColumnName = "Label";
+        public const SemiSupervisedMethod Method = SemiSupervisedMethod.FineTune;
+        public const double UnlabelledWeight = 1;
+        public const double ConfidenceThreshold = 0.95;
+        public const CorruptionKind Corruption = CorruptionKind.Masking;
+        public const double CorruptionLevel = 0.3;
+        public const double EncoderLearningRate = 1e-4;
+        public const double HeadLearningRate = 1e-3;
+        /// <summary>Steps the default epoch count aims at: the reference's fine-tuning budget (1,600 steps; 7 epochs on 60,000 rows).</summary>
+        public const int TrainingSteps = 1600;
+        public const int BatchSize = 256;
+        public const int LabelledBatchSize = 64;
+        public const int EarlyStoppingPatience = 3;
+        public const int PretrainingEpochs = 20;
+    }
+
+    private readonly IHostEnvironment environment;
+    private readonly TransformsCatalog transforms;
+    private readonly IHost host;
+    private readonly AutoencoderClassifierOptions options;
+    private readonly Corruption corruption;
+
+    /// <summary>Creates the trainer. Prefer <c>mlContext.MulticlassClassification.Trainers.AutoencoderClassifier(options)</c>.</summary>
+    /// <param name="mlContext">Supplies the seed (when <see cref="AutoencoderClassifierOptions.Seed"/> is null) and the log.</param>
+    /// <param name="options">What to train; read now, so later changes to it do not affect this trainer.</param>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public AutoencoderClassifierTrainer(MLContext mlContext, AutoencoderClassifierOptions options)
+        : this(mlContext ?? throw new ArgumentNullException(nameof(mlContext)), mlContext.Transforms, options)
+    {
+    }
+
+    internal AutoencoderClassifierTrainer(IHostEnvironment environment, TransformsCatalog transforms, AutoencoderClassifierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.environment = environment;
+        this.transforms = transforms;
+        host = environment.Register(nameof(AutoencoderClassifierTrainer));
+        corruption = Validate(options);
+        this.options = Copy(options);
+    }
+
+    private static Corruption Validate(AutoencoderClassifierOptions o)
+    {
+        if (string.IsNullOrEmpty(o.FeatureColumnName)) throw new ArgumentException("FeatureColumnName must be set.", nameof(o.FeatureColumnName));
+        if (string.IsNullOrEmpty(o.LabelColumnName)) throw new ArgumentException("LabelColumnName must be set.", nameof(o.LabelColumnName));
+        if (o.LatentColumnName is "" or "Score" or "PredictedLabel")
+            throw new ArgumentException($"LatentColumnName '{o.LatentColumnName}' is empty or clashes with the Score or PredictedLabel column.", nameof(o.LatentColumnName));
+        if (!Enum.IsDefined(o.Method)) throw new ArgumentOutOfRangeException(nameof(o.Method), o.Method, "Unknown method.");
+        if (o.HeadHiddenLayerSizes is null || o.HeadHiddenLayerSizes.Any(s => s <= 0))
+            throw new ArgumentOutOfRangeException(nameof(o.HeadHiddenLayerSizes), "HeadHiddenLayerSizes must be given (empty for a linear head), every size at least 1.");
+        if (o.ReconstructionWeight is double l && !(l >= 0 && double.IsFinite(l)))
+            throw new ArgumentOutOfRangeException(nameof(o.ReconstructionWeight), l, "ReconstructionWeight must be 0 or more.");
+        if (!(o.UnlabelledWeight >= 0 && double.IsFinite(o.UnlabelledWeight)))
+            throw new ArgumentOutOfRangeException(nameof(o.UnlabelledWeight), o.UnlabelledWeight, "UnlabelledWeight must be 0 or more.");
+        if (!(o.ConfidenceThreshold > 0 && o.ConfidenceThreshold <= 1))
+            throw new ArgumentOutOfRangeException(nameof(o.ConfidenceThreshold), o.ConfidenceThreshold, "ConfidenceThreshold must lie in (0, 1].");
+        if (!Enum.IsDefined(o.Corruption)) throw new ArgumentOutOfRangeException(nameof(o.Corruption), o.Corruption, "Unknown corruption.");
+        if (!(o.CorruptionLevel >= 0) || (o.Corruption != CorruptionKind.Gaussian && o.CorruptionLevel > 1) || !double.IsFinite(o.CorruptionLevel))
+            throw new ArgumentOutOfRangeException(nameof(o.CorruptionLevel), o.CorruptionLevel,
+                "CorruptionLevel must be 0 or more (a standard deviation), and at most 1 for Masking and SaltAndPepper (a fraction).");
+        if (!(o.EncoderLearningRate >= 0 && double.IsFinite(o.EncoderLearningRate)))
+            throw new ArgumentOutOfRangeException(nameof(o.EncoderLearningRate), o.EncoderLearningRate, "EncoderLearningRate must be 0 or more (0 freezes the encoder).");
+        if (!(o.HeadLearningRate > 0 && double.IsFinite(o.HeadLearningRate)))
+            throw new ArgumentOutOfRangeException(nameof(o.HeadLearningRate), o.HeadLearningRate, "HeadLearningRate must be positive.");
+        if (o.Epochs is <= 0) throw new ArgumentOutOfRangeException(nameof(o.Epochs), o.Epochs, "Epochs must be at least 1 (or null: about 1,600 steps).");
+        if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be at least 1.");
+        if (o.LabelledBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.LabelledBatchSize), o.LabelledBatchSize, "LabelledBatchSize must be at least 1.");
+        if (!(o.ValidationFraction >= 0 && o.ValidationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must lie in [0, 1).");
+        if (o.EarlyStoppingPatience <= 0) throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
+        if (o.ClassWeights is { } w && w.Any(v => !(v > 0 && float.IsFinite(v))))
+            throw new ArgumentOutOfRangeException(nameof(o.ClassWeights), "Every class weight must be positive and finite.");
+        if (o.NumberOfThreads is <= 0) throw new ArgumentOutOfRangeException(nameof(o.NumberOfThreads), o.NumberOfThreads, "NumberOfThreads must be at least 1.");
+        if (o.PretrainedAutoencoder is { Convolution: not null })
+            throw new ArgumentException("PretrainedAutoencoder is convolutional; the classifier takes a fully connected autoencoder.", nameof(o.PretrainedAutoencoder));
+        if (o.PretrainedAutoencoder is null && o.Pretraining is { Convolution: not null })
+            throw new ArgumentException("Pretraining has Convolution set; the classifier takes a fully connected autoencoder.", nameof(o.Pretraining));
+        if (o.PretrainedAutoencoder is null && o.Pretraining is { StreamTrainingData: true })
+            throw new ArgumentException("Pretraining has StreamTrainingData set; the classifier holds the rows in memory.", nameof(o.Pretraining));
+        if (o.PretrainedAutoencoder is null && o.Pretraining is DenoisingAutoencoderOptions denoising)
+            DenoisingAutoencoderEstimator.Validate(denoising);
+        double level = o.CorruptionLevel;
+        return new Corruption(o.Corruption, level, level, null, null);
+    }
+
+    private static AutoencoderClassifierOptions Copy(AutoencoderClassifierOptions o) => new()
+    {
+        FeatureColumnName = o.FeatureColumnName,
+        LabelColumnName = o.LabelColumnName,
+        LatentColumnName = o.LatentColumnName,
+        Method = o.Method,
+        Pretraining = o.Pretraining,
+        PretrainedAutoencoder = o.PretrainedAutoencoder,
+        HeadHiddenLayerSizes = (int[])o.HeadHiddenLayerSizes.Clone(),
+        ReconstructionWeight = o.ReconstructionWeight,
+        UnlabelledWeight = o.UnlabelledWeight,
+        ConfidenceThreshold = o.ConfidenceThreshold,
+        Corruption = o.Corruption,
+        CorruptionLevel = o.CorruptionLevel,
+        EncoderLearningRate = o.EncoderLearningRate,
+        HeadLearningRate = o.HeadLearningRate,
+        Epochs = o.Epochs,
+        BatchSize = o.BatchSize,
+        LabelledBatchSize = o.LabelledBatchSize,
+        ValidationFraction = o.ValidationFraction,
+        EarlyStoppingPatience = o.EarlyStoppingPatience,
+        ClassWeights = (float[]?)o.ClassWeights?.Clone(),
+        Seed = o.Seed,
+        NumberOfThreads = o.NumberOfThreads,
+        EpochCallback = o.EpochCallback,
+        CancellationToken = o.CancellationToken,
+    };
+
+    /// <summary>Pretrains (unless given a fitted autoencoder) and trains the classifier on <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or not a known-size vector of Single, or the
+    /// label column is missing or not a key.</exception>
+    /// <exception cref="InvalidOperationException">No row has a label, the features hold NaN or infinity, or training diverged.</exception>
+    public AutoencoderClassifierTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        string featureColumn = options.FeatureColumnName, labelColumn = options.LabelColumnName;
+        int inputSize = FeatureColumn.GetVectorSize(input.Schema, featureColumn, "the autoencoder classifier", nameof(input));
+        var label = CheckLabel(input.Schema, labelColumn);
+        int classes = (int)((KeyDataViewType)label.Type).Count;
+        if (options.ClassWeights is { } w && w.Length != classes)
+            throw new ArgumentOutOfRangeException(nameof(options.ClassWeights),
+                $"ClassWeights has {w.Length} weights, but column '{labelColumn}' has {classes} classes.");
+        if (options.PretrainedAutoencoder is { } given && given.InputSize != inputSize)
+            throw new ArgumentOutOfRangeException(nameof(options.PretrainedAutoencoder),
+                $"Column '{featureColumn}' has {inputSize} features, but PretrainedAutoencoder expects {given.InputSize}.");
+
+        using var channel = host.Start("Autoencoder classifier training");
+        int seed = options.Seed ?? host.Rand.Next();
+        var matrix = FeatureColumn.Read(input, featureColumn, inputSize, CheckAlive);
+        var labels = ReadLabels(input, label, matrix.Rows);
+        int labelled = labels.Count(l => l >= 0);
+        if (labelled == 0)
+            throw new InvalidOperationException(
+                $"Column '{labelColumn}' has no labelled row among {matrix.Rows}: the classifier needs at least one row whose key is not missing.");
+        var counts = new int[classes];
+        foreach (int l in labels) if (l >= 0) counts[l]++;
+        var empty = Enumerable.Range(0, classes).Where(k => counts[k] == 0).ToArray();
+        if (empty.Length > 0)
+            channel.Warning(MessageSensitivity.None, $"Column '{labelColumn}': {empty.Length} of {classes} classes have no labelled row (keys {string.Join(", ", empty.Select(k => k + 1))}); they keep their Score slot but are (almost) never predicted.");
+        if (labelled < classes)
+            channel.Warning(MessageSensitivity.None, $"Column '{labelColumn}' has {labelled} labelled rows for {classes} classes.");
+
+        if (options.NumberOfThreads is int threads) TorchSharp.torch.set_num_threads(threads);
+        var (pretrained, loss) = Pretrain(input, featureColumn, seed, channel);
+        double reconstructionWeight = options.ReconstructionWeight ?? (options.Method == SemiSupervisedMethod.Joint ? 1 : 0);
+        int epochs = options.Epochs ?? DefaultEpochs(matrix.Rows, options.BatchSize);
+        var settings = new ClassifierSettings(options.Method, options.HeadHiddenLayerSizes, reconstructionWeight, options.UnlabelledWeight,
+            options.ConfidenceThreshold, corruption, options.EncoderLearningRate, options.HeadLearningRate, epochs, options.BatchSize,
+            options.LabelledBatchSize, options.ValidationFraction, options.EarlyStoppingPatience, options.ClassWeights, loss, seed);
+        channel.Info(MessageSensitivity.None,
+            $"Training a {string.Join("-", pretrained.Architecture.LayerSizes)} encoder with a {string.Join("-", [pretrained.Architecture.LatentSize, .. options.HeadHiddenLayerSizes, classes])} head " +
+            $"({options.Method}) on {matrix.Rows} rows, {labelled} labelled, of column '{featureColumn}'.");
+        var result = ClassifierTrainer.Train(matrix.Values, matrix.Rows, matrix.Columns, labels, classes, pretrained, settings, report =>
+        {
+            channel.Info(MessageSensitivity.None, report.ToString());
+            options.EpochCallback?.Invoke(report);
+        }, CheckAlive);
+
+        var info = new ClassifierModelInfo
+        {
+            FeatureColumn = featureColumn,
+            LabelColumn = labelColumn,
+            LogitsColumn = LogitsColumnName,
+            LatentColumn = options.LatentColumnName,
+            EncoderSizes = result.Weights.EncoderSizes,
+            HeadSizes = result.Weights.HeadSizes,
+            Activation = result.Weights.Activation,
+            Method = options.Method,
+            Seed = seed,
+            TrainingRows = matrix.Rows,
+            LabelledRows = result.TrainLabelledRows,
+            ValidationRows = result.ValidationRows,
+            BestEpoch = result.BestEpoch,
+            History = result.History.Select(h => new ClassifierEpochRecord(h.Epoch, h.TotalEpochs, h.TrainLoss, h.ClassificationLoss, h.ValidationAccuracy, h.Elapsed.TotalSeconds, h.IsBest)).ToArray(),
+        };
+        var scorer = MLContextAccess.SoftmaxScorer(environment, ScorerSchema(label, classes), LogitsColumnName, labelColumn, classes);
+        return new AutoencoderClassifierTransformer(transforms, info, result.Weights, scorer);
+    }
+
+    /// <summary>Epochs of about <see cref="Defaults.TrainingSteps"/> steps over <paramref name="rows"/> rows.</summary>
+    internal static int DefaultEpochs(int rows, int batchSize)
+    {
+        int stepsPerEpoch = (rows + batchSize - 1) / batchSize;
+        return (Defaults.TrainingSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+    }
+
+    /// <summary>The internal column of class logits between the network and ML.NET's scorer (dropped from the output).</summary>
+    internal const string LogitsColumnName = "Score.Logits";
+
+    private static DataViewSchema ScorerSchema(DataViewSchema.Column label, int classes)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(LogitsColumnName, new VectorDataViewType(NumberDataViewType.Single, classes));
+        builder.AddColumn(label.Name, label.Type, label.Annotations);
+        return builder.ToSchema();
+    }
+
+    private (MlpWeights Weights, ReconstructionLoss Loss) Pretrain(IDataView input, string featureColumn, int seed, IChannel channel)
+    {
+        if (options.PretrainedAutoencoder is { } given)
+        {
+            channel.Info(MessageSensitivity.None, $"Starting from the given {string.Join("-", given.LayerSizes)} autoencoder.");
+            return (given.Weights, given.Info.Loss);
+        }
+        var source = options.Pretraining ?? new AutoencoderOptions { Epochs = Defaults.PretrainingEpochs };
+        var corruptionOfPretraining = source is DenoisingAutoencoderOptions denoising ? DenoisingAutoencoderEstimator.Validate(denoising) : null;
+        var copy = source.Clone();
+        copy.InputColumnName = featureColumn;
+        copy.OutputColumnName = featureColumn + ".Latent";
+        copy.ReconstructionColumnName = null;
+        copy.ReconstructionErrorColumnName = null;
+        copy.Seed ??= seed;
+        copy.NumberOfThreads ??= options.NumberOfThreads;
+        if (copy.CancellationToken == default) copy.CancellationToken = options.CancellationToken;
+        channel.Info(MessageSensitivity.None, "Pretraining the autoencoder on every row.");
+        using var autoencoder = new AutoencoderEstimator(environment, transforms, copy, corruptionOfPretraining).Fit(input);
+        return (autoencoder.Weights, copy.Loss);
+    }
+
+    private static DataViewSchema.Column CheckLabel(DataViewSchema schema, string labelColumn)
+    {
+        var column = schema.GetColumnOrNull(labelColumn)
+            ?? throw new ArgumentOutOfRangeException("input",
+                $"Column '{labelColumn}' is not in the data. Columns present: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+        if (column.Type is not KeyDataViewType key)
+            throw new ArgumentOutOfRangeException("input",
+                $"Column '{labelColumn}' is of type {column.Type}, but the autoencoder classifier needs a key-typed label (unlabelled rows: the missing key). Convert it with mlContext.Transforms.Conversion.MapValueToKey(\"{labelColumn}\").");
+        if (key.Count < 2 || key.Count > 100_000)
+            throw new ArgumentOutOfRangeException("input", $"Column '{labelColumn}' is a key of {key.Count} values; the classifier needs 2 to 100,000 classes.");
+        return column;
+    }
+
+    /// <summary>Per row: the class index from 0, or -1 for the missing key.</summary>
+    private int[] ReadLabels(IDataView input, DataViewSchema.Column label, int rows)
+    {
+        var labels = new int[rows];
+        int i = 0;
+        using var cursor = input.GetRowCursor([label]);
+        Func<ulong> get = label.Type.RawType switch
+        {
+            var t when t == typeof(uint) => Getter<uint>(cursor, label, v => v),
+            var t when t == typeof(byte) => Getter<byte>(cursor, label, v => v),
+            var t when t == typeof(ushort) => Getter<ushort>(cursor, label, v => v),
+            _ => Getter<ulong>(cursor, label, v => v),
+        };
+        while (cursor.MoveNext())
+        {
+            if ((i & 1023) == 0) CheckAlive();
+            if (i >= rows) throw new InvalidOperationException("The input data returned more label rows than feature rows; the classifier needs data that reads the same each time.");
+            labels[i++] = (int)get() - 1;
+        }
+        if (i != rows) throw new InvalidOperationException("The input data returned fewer label rows than feature rows; the classifier needs data that reads the same each time.");
+        return labels;
+    }
+
+    private static Func<ulong> Getter<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, ulong> widen)
+    {
+        var getter = cursor.GetGetter<T>(column);
+        T value = default!;
+        return () =>
+        {
+            getter(ref value);
+            return widen(value);
+        };
+    }
+
+    private void CheckAlive()
+    {
+        if (options.CancellationToken.IsCancellationRequested)
+            throw new OperationCanceledException("Autoencoder classifier training was canceled.", options.CancellationToken);
+    }
+
+    /// <summary>The schema after fitting: the input's columns plus Score, PredictedLabel (and the latent when asked for).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is not a known-size vector of Single or the label is not a key.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        // ML.NET's own softmax trainer checks the columns and describes Score and PredictedLabel exactly as ours are.
+        var shape = new MLContext().MulticlassClassification.Trainers
+            .LbfgsMaximumEntropy(options.LabelColumnName, options.FeatureColumnName).GetOutputSchema(inputSchema);
+        return options.LatentColumnName is null ? shape
+            : AddedColumnShapes.Append(transforms, shape, options.FeatureColumnName, "the autoencoder classifier", [options.LatentColumnName]);
+    }
+}

@@ -1,0 +1,95 @@
+namespace MLNet.Autoencoders;
+
+/// <summary>
+/// Options of an <see cref="AutoencoderClassifierTrainer"/>: a multiclass classifier made of a pretrained autoencoder's
+/// encoder and a softmax head, trained on rows of which only some carry a label.
+/// </summary>
+public sealed class AutoencoderClassifierOptions
+{
+    /// <summary>The feature column: a known-size vector of Single. Default "Features".</summary>
+    public string FeatureColumnName { get; set; } = AutoencoderClassifierTrainer.Defaults.FeatureColumnName;
+
+    /// <summary>The label column: a key (<c>MapValueToKey</c>); rows whose key is missing (0, what <c>MapValueToKey</c> gives an
+    /// empty or unknown value) are the unlabelled rows. The key's count is the number of classes. Default "Label".</summary>
+    public string LabelColumnName { get; set; } = AutoencoderClassifierTrainer.Defaults.LabelColumnName;
+
+    /// <summary>When set, the model also writes the encoder's latent vector to this column. Default null.</summary>
+    public string? LatentColumnName { get; set; }
+
+    /// <summary>How the unlabelled rows are used. Default <see cref="SemiSupervisedMethod.FineTune"/> (it measured best so far; see the README).</summary>
+    public SemiSupervisedMethod Method { get; set; } = AutoencoderClassifierTrainer.Defaults.Method;
+
+    /// <summary>The autoencoder pretrained on every row (its column names and <see cref="AutoencoderOptionsBase.EpochCallback"/>
+    /// are taken as given, the input column is the feature column). A <see cref="DenoisingAutoencoderOptions"/> pretrains a
+    /// denoising autoencoder; <see cref="AutoencoderOptions.Pretraining"/> = GreedyLayerWise a greedy stacked one. Null: a
+    /// plain 512-256-32 autoencoder, 20 epochs. Ignored when <see cref="PretrainedAutoencoder"/> is set.</summary>
+    public AutoencoderOptions? Pretraining { get; set; }
+
+    /// <summary>An autoencoder already fitted (fully connected, on the same features): its weights start the classifier and
+    /// no pretraining runs. It is not changed. Default null.</summary>
+    public AutoencoderTransformer? PretrainedAutoencoder { get; set; }
+
+    /// <summary>Hidden layer sizes of the head between the latent and the class logits. Default none: a linear softmax head.</summary>
+    public int[] HeadHiddenLayerSizes { get; set; } = [];
+
+    /// <summary>λ, the weight of the reconstruction error (the pretraining's loss) beside the cross-entropy. Used by
+    /// <see cref="SemiSupervisedMethod.Joint"/> (on clean mixed batches) and by <see cref="SemiSupervisedMethod.Consistency"/>
+    /// and <see cref="SemiSupervisedMethod.PseudoLabels"/> (rebuilding clean rows from their corrupted copies); 0 trains no
+    /// decoder. Null (default): 1 for Joint, 0 for the others.</summary>
+    public double? ReconstructionWeight { get; set; }
+
+    /// <summary>Weight of the unlabelled rows' term (consistency or pseudo-label cross-entropy). Default 1.</summary>
+    public double UnlabelledWeight { get; set; } = AutoencoderClassifierTrainer.Defaults.UnlabelledWeight;
+
+    /// <summary>Pseudo-labels: the least probability the classifier must give a clean unlabelled row's top class for that
+    /// row to train as that class. In (0, 1]. Default 0.95.</summary>
+    public double ConfidenceThreshold { get; set; } = AutoencoderClassifierTrainer.Defaults.ConfidenceThreshold;
+
+    /// <summary>How unlabelled rows are corrupted for <see cref="SemiSupervisedMethod.Consistency"/> and
+    /// <see cref="SemiSupervisedMethod.PseudoLabels"/>. Default <see cref="CorruptionKind.Masking"/>.</summary>
+    public CorruptionKind Corruption { get; set; } = AutoencoderClassifierTrainer.Defaults.Corruption;
+
+    /// <summary>The corruption's strength: the Gaussian noise's standard deviation, or the fraction of values masked or set to
+    /// salt and pepper. Default 0.3.</summary>
+    public double CorruptionLevel { get; set; } = AutoencoderClassifierTrainer.Defaults.CorruptionLevel;
+
+    /// <summary>Adam learning rate of the pretrained encoder (and decoder). Default 1e-4.</summary>
+    public double EncoderLearningRate { get; set; } = AutoencoderClassifierTrainer.Defaults.EncoderLearningRate;
+
+    /// <summary>Adam learning rate of the head. Default 1e-3.</summary>
+    public double HeadLearningRate { get; set; } = AutoencoderClassifierTrainer.Defaults.HeadLearningRate;
+
+    /// <summary>Epochs: passes over all rows in batches of <see cref="BatchSize"/>; every step also trains on
+    /// <see cref="LabelledBatchSize"/> labelled rows (cycling through them), in every method, so every method runs the same
+    /// steps. Null (default): enough epochs for about 1,600 steps, the reference's fine-tuning budget (7 epochs on 60,000
+    /// rows, 35 on 12,000).</summary>
+    public int? Epochs { get; set; }
+
+    /// <summary>Rows (labelled or not) per step. Default 256.</summary>
+    public int BatchSize { get; set; } = AutoencoderClassifierTrainer.Defaults.BatchSize;
+
+    /// <summary>Labelled rows per step. Default 64.</summary>
+    public int LabelledBatchSize { get; set; } = AutoencoderClassifierTrainer.Defaults.LabelledBatchSize;
+
+    /// <summary>Share of the labelled rows held out to measure accuracy after each epoch (early stopping keeps the best
+    /// epoch). In [0, 1). Default 0: no validation, the last epoch is kept.</summary>
+    public double ValidationFraction { get; set; }
+
+    /// <summary>Epochs without a better validation accuracy before training stops. Default 3.</summary>
+    public int EarlyStoppingPatience { get; set; } = AutoencoderClassifierTrainer.Defaults.EarlyStoppingPatience;
+
+    /// <summary>Cross-entropy weight of each class, in key order (one per key value, each positive). Null (default): equal.</summary>
+    public float[]? ClassWeights { get; set; }
+
+    /// <summary>Seed of the classifier's randomness (and of the pretraining when its options give none); null takes it from the MLContext.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>TorchSharp threads; null leaves TorchSharp's default.</summary>
+    public int? NumberOfThreads { get; set; }
+
+    /// <summary>Called after each classifier epoch (pretraining reports through its own options' callback).</summary>
+    public Action<ClassifierEpochReport>? EpochCallback { get; set; }
+
+    /// <summary>Cancels training between batches.</summary>
+    public CancellationToken CancellationToken { get; set; }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using MLNet.Autoencoders.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Autoencoders.Training;
+
+/// <summary>The result of training a classifier: its weights, the epochs run and the kept one.</summary>
+internal sealed record ClassifierTrainingResult(ClassifierWeights Weights, IReadOnlyList<ClassifierEpochReport> History, int BestEpoch, int TrainLabelledRows, int ValidationRows);
+
+/// <summary>
+/// Trains a <see cref="ClassifierNetwork"/> from a pretrained autoencoder on rows of which some carry a class.
+/// An epoch is one pass over all rows in batches of <see cref="ClassifierSettings.BatchSize"/> (the same number of steps
+/// in every mode); each step also takes the next <see cref="ClassifierSettings.LabelledBatchSize"/> labelled rows,
+/// cycling through them in a fresh order each time round. Encoder and decoder learn at the encoder rate, the head at its own.
+/// </summary>
+internal static class ClassifierTrainer
+{
+    private const int EvaluationBatchSize = 1024;
+
+    /// <summary>Trains. <paramref name="features"/> holds all rows (rows × columns, row-major, possibly longer);
+    /// <paramref name="labels"/> gives per row the class index from 0, or -1 for a row without a label.</summary>
+    public static ClassifierTrainingResult Train(float[] features, int rows, int columns, int[] labels, int classes, MlpWeights pretrained,
+        ClassifierSettings settings, Action<ClassifierEpochReport> report, Action checkAlive)
+    {
+        var random = new Random(settings.Seed);
+        var labelled = Enumerable.Range(0, rows).Where(i => labels[i] >= 0).Select(i => (long)i).ToArray();
+        InMemoryTrainingRows.Shuffle(labelled, random);
+        int validationCount = (int)Math.Floor(labelled.Length * settings.ValidationFraction);
+        if (validationCount > 0 && validationCount == labelled.Length) validationCount--;
+        var validation = labelled[..validationCount];
+        var train = labelled[validationCount..];
+
+        using var scope = torch.NewDisposeScope();
+        var all = torch.tensor(features.Length == rows * columns ? features : features.AsSpan(0, rows * columns).ToArray(), [rows, columns]);
+        var labelTensor = torch.tensor(labels.Select(l => (long)l).ToArray());
+        var classWeights = settings.ClassWeights is { } w ? torch.tensor(w) : null;
+        using var min = all.min();
+        using var max = all.max();
+        float low = min.item<float>(), high = max.item<float>();
+
+        using var initGenerator = new Generator((ulong)(uint)settings.Seed);
+        using var noiseGenerator = new Generator((ulong)(uint)settings.Seed + 2);
+        bool withDecoder = settings.UsesAllRows && settings.ReconstructionWeight > 0;
+        using var network = new ClassifierNetwork(pretrained, settings.HeadHiddenLayerSizes, classes, withDecoder, initGenerator);
+        using var autoencoderOptimizer = optim.Adam(network.AutoencoderParameters(), settings.EncoderLearningRate);
+        using var headOptimizer = optim.Adam(network.HeadParameters(), settings.HeadLearningRate);
+        using var tracker = new BestEpochTracker(network, settings.EarlyStoppingPatience, validation.Length > 0);
+
+        int stepsPerEpoch = (rows + settings.BatchSize - 1) / settings.BatchSize;
+        long totalSteps = (long)stepsPerEpoch * settings.Epochs;
+        long step = 0;
+        var labelledOrder = (long[])train.Clone();
+        int labelledPosition = labelledOrder.Length;
+        var allOrder = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
+        var history = new List<ClassifierEpochReport>();
+        network.train();
+        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            if (settings.UsesAllRows) InMemoryTrainingRows.Shuffle(allOrder, random);
+            double lossSum = 0, crossEntropySum = 0;
+            for (int s = 0; s < stepsPerEpoch; s++)
+            {
+                checkAlive();
+                using var stepScope = torch.NewDisposeScope();
+                var labelledBatch = NextLabelled(labelledOrder, ref labelledPosition, settings.LabelledBatchSize, random);
+                using var labelledIndex = torch.tensor(labelledBatch);
+                var xl = all.index_select(0, labelledIndex);
+                var yl = labelTensor.index_select(0, labelledIndex);
+                Tensor? xu = null;
+                if (settings.UsesAllRows)
+                {
+                    int start = s * settings.BatchSize;
+                    var batch = allOrder.AsSpan(start, Math.Min(settings.BatchSize, rows - start)).ToArray();
+                    xu = all.index_select(0, torch.tensor(batch));
+                }
+                double rampUp = Math.Min(1.0, (double)step / Math.Max(1.0, ClassifierSettings.RampUpShare * totalSteps));
+                var (loss, crossEntropy) = StepLoss(network, settings, xl, yl, xu, classWeights, rampUp, noiseGenerator, low, high);
+                autoencoderOptimizer.zero_grad();
+                headOptimizer.zero_grad();
+                loss.backward();
+                autoencoderOptimizer.step();
+                headOptimizer.step();
+                lossSum += loss.item<float>();
+                crossEntropySum += crossEntropy.item<float>();
+                step++;
+                if (step % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
+            }
+            NativeMemory.ReleaseAfterEpoch();
+            watch.Stop();
+            double trainLoss = lossSum / stepsPerEpoch;
+            if (!double.IsFinite(trainLoss))
+                throw new InvalidOperationException(
+                    $"Training diverged in epoch {epoch}: the training loss became {trainLoss}. Lower the learning rates (encoder {settings.EncoderLearningRate}, head {settings.HeadLearningRate}) or normalize the input.");
+            double? accuracy = validation.Length == 0 ? null : Accuracy(network, all, validation, labels);
+            bool isBest = tracker.Update(epoch, accuracy is double a ? 1 - a : trainLoss);
+            var epochReport = new ClassifierEpochReport(epoch, settings.Epochs, trainLoss, crossEntropySum / stepsPerEpoch, accuracy, watch.Elapsed, isBest);
+            history.Add(epochReport);
+            report(epochReport);
+            if (tracker.ShouldStop) break;
+        }
+        tracker.RestoreBest();
+        return new ClassifierTrainingResult(network.ExportWeights(), history, tracker.BestEpoch, train.Length, validation.Length);
+    }
+
+    /// <summary>The loss to minimise for one step, and its cross-entropy part.</summary>
+    private static (Tensor Loss, Tensor CrossEntropy) StepLoss(ClassifierNetwork network, ClassifierSettings settings, Tensor xl, Tensor yl, Tensor? xu,
+        Tensor? classWeights, double rampUp, Generator noiseGenerator, float low, float high)
+    {
+        int nl = (int)xl.shape[0];
+        switch (settings.Method)
+        {
+            case SemiSupervisedMethod.FineTune:
+            {
+                var ce = nn.functional.cross_entropy(network.forward(xl), yl, classWeights);
+                return (ce, ce);
+            }
+            case SemiSupervisedMethod.Joint:
+            {
+                var mixed = torch.cat([xl, xu!], 0);
+                var z = network.Encode(mixed);
+                var ce = nn.functional.cross_entropy(network.Classify(z.narrow(0, 0, nl)), yl, classWeights);
+                if (!network.HasDecoder) return (ce, ce);
+                var reconstruction = MlpTrainer.Loss(network.Decode(z), mixed, settings.Loss, network.OutputActivation);
+                return (ce + settings.ReconstructionWeight * reconstruction, ce);
+            }
+            default:
+            {
+                var ce = nn.functional.cross_entropy(network.forward(xl), yl, classWeights);
+                Tensor target;
+                using (torch.no_grad())
+                    target = nn.functional.softmax(network.forward(xu!), 1);
+                var corrupted = settings.Corruption.Apply(xu!, noiseGenerator, low, high);
+                var z = network.Encode(corrupted);
+                var logits = network.Classify(z);
+                Tensor unsupervised;
+                double weight;
+                if (settings.Method == SemiSupervisedMethod.Consistency)
+                {
+                    // Soft cross-entropy against the clean copy's probabilities (the gradient of the KL divergence), ramped up
+                    // with Laine and Aila's exp(-5 (1 - t)²).
+                    unsupervised = -(target * nn.functional.log_softmax(logits, 1)).sum(1).mean();
+                    weight = settings.UnlabelledWeight * Math.Exp(-5 * (1 - rampUp) * (1 - rampUp));
+                }
+                else
+                {
+                    var (confidence, pseudoLabels) = target.max(1);
+                    var mask = (confidence >= settings.ConfidenceThreshold).to_type(ScalarType.Float32);
+                    unsupervised = (nn.functional.cross_entropy(logits, pseudoLabels, reduction: nn.Reduction.None) * mask).mean();
+                    weight = settings.UnlabelledWeight;
+                }
+                var loss = ce + weight * unsupervised;
+                if (network.HasDecoder)
+                    loss = loss + settings.ReconstructionWeight * MlpTrainer.Loss(network.Decode(z), xu!, settings.Loss, network.OutputActivation);
+                return (loss, ce);
+            }
+        }
+    }
+
+    /// <summary>The next labelled batch: the labelled rows in a fresh order each time round, cycling.</summary>
+    private static long[] NextLabelled(long[] order, ref int position, int batchSize, Random random)
+    {
+        var batch = new long[Math.Min(batchSize, order.Length)];
+        for (int i = 0; i < batch.Length; i++)
+        {
+            if (position >= order.Length)
+            {
+                InMemoryTrainingRows.Shuffle(order, random);
+                position = 0;
+            }
+            batch[i] = order[position++];
+        }
+        return batch;
+    }
+
+    private static double Accuracy(ClassifierNetwork network, Tensor all, long[] rows, int[] labels)
+    {
+        network.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            int correct = 0;
+            for (int start = 0; start < rows.Length; start += EvaluationBatchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                var chunk = rows.AsSpan(start, Math.Min(EvaluationBatchSize, rows.Length - start)).ToArray();
+                var predicted = network.forward(all.index_select(0, torch.tensor(chunk))).argmax(1).data<long>().ToArray();
+                for (int i = 0; i < chunk.Length; i++) if (predicted[i] == labels[chunk[i]]) correct++;
+            }
+            return (double)correct / rows.Length;
+        }
+        finally
+        {
+            network.train();
+        }
+    }
+}
