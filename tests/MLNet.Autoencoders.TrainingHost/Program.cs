@@ -1,19 +1,26 @@
 // One training run in its own process, for the tests that kill a Fit (SIGKILL) and resume it from its checkpoint.
-// Usage: TrainingHost <kind> <epochs> <model.zip> [--checkpoint PATH] [--resume PATH]
+// Usage: TrainingHost <kind> <epochs> <model.zip> [--checkpoint PATH] [--resume PATH] [--wait-after "epoch <stage> <n>"]
 //   kind: mlp (validation and early stopping on), greedy (stacked: greedy pretraining first), vae, stream (streamed rows)
-// Prints "epoch <stage> <n>" after every epoch (flushed), then "done" once the model is saved.
+// Prints "epoch <stage> <n>" after every epoch (flushed), then "done" once the model is saved. With --wait-after it stops
+// after printing that line and waits to be killed, so a test kills it after exactly that epoch, however fast training is.
 using Microsoft.ML;
 using MLNet.Autoencoders;
 
 string kind = args[0];
 int epochs = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
 string modelPath = args[2];
-string? checkpoint = Option("--checkpoint"), resume = Option("--resume");
+string? checkpoint = Option("--checkpoint"), resume = Option("--resume"), waitAfter = Option("--wait-after");
 string? Option(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
 var ml = new MLContext(seed: 1);
 var data = ml.Data.LoadFromEnumerable(Rows(600), SchemaDefinitionFor(20));
-void Report(EpochReport r) => Console.WriteLine($"epoch {r.Stage} {r.Epoch}");
+void Report(EpochReport r)
+{
+    string line = $"epoch {r.Stage} {r.Epoch}";
+    Console.WriteLine(line);
+    Console.Out.Flush();
+    if (line == waitAfter) Thread.Sleep(Timeout.Infinite);
+}
 
 ITransformer model;
 if (kind == "vae")

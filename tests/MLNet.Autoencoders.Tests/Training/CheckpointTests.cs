@@ -75,7 +75,9 @@ public class CheckpointTests
 
         string straightLog = Path.Combine(folder.Path, "straight.log");
         await File.WriteAllTextAsync(straightLog, await RunHost(kind, epochs, straight));
-        var killed = await RunHost(kind, epochs, Path.Combine(folder.Path, "never.zip"), killAfterLine: "epoch " + killAfter, "--checkpoint", checkpoint);
+        // The host waits after that epoch's line (its checkpoint is on disk by then) until it is killed.
+        var killed = await RunHost(kind, epochs, Path.Combine(folder.Path, "never.zip"), killAfterLine: "epoch " + killAfter,
+            "--checkpoint", checkpoint, "--wait-after", "epoch " + killAfter);
         Assert.DoesNotContain("done", killed);
         Assert.False(File.Exists(Path.Combine(folder.Path, "never.zip")));
         var resumedOutput = await RunHost(kind, epochs, resumed, null, "--resume", checkpoint);
