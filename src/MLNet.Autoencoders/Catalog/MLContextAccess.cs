@@ -53,8 +53,8 @@ internal static class MLContextAccess
     public static (IHostEnvironment Environment, TransformsCatalog Transforms) FromCatalog(ClusteringCatalog.ClusteringTrainers catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        if (InternalCatalogEnvironment?.GetValue(catalog) is IHostEnvironment environment && TransformsConstructor?.Invoke([environment]) is TransformsCatalog transforms)
-            return (environment, transforms);
+        if (InternalCatalogEnvironment?.GetValue(catalog) is IHostEnvironment environment)
+            return (environment, Transforms(environment));
         throw new NotSupportedException(
             "This version of ML.NET does not expose the MLContext behind mlContext.Clustering.Trainers the way MLNet.Autoencoders expects. " +
             "Create the trainer directly: new DeepClusteringTrainer(mlContext, options).");

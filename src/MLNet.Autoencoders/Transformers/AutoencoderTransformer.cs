@@ -38,7 +38,7 @@ public sealed partial class AutoencoderTransformer : ITransformer, IDisposable
         var batched = MlpOnnxModel.ToBytes(MlpOnnxModel.Build(weights, info, internalNames, batched: true));
         featurizer = new OnnxFeaturizer(transforms, outputs, batched, internalNames.Input, tensor => GetServingOnnxModel(tensor), "the autoencoder");
         TrainingHistory = info.History
-            .Select(h => new EpochReport(h.Epoch, h.TotalEpochs, h.TrainLoss, h.ValidationLoss, TimeSpan.FromSeconds(h.Seconds), h.IsBest, h.Stage))
+            .Select(h => h.ToReport())
             .ToArray();
     }
 
