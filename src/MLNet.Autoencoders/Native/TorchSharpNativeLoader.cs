@@ -54,6 +54,7 @@ internal static class TorchSharpNativeLoader
     public static void EnsureInitialized()
     {
         if (initialized) return;
+        PreloadPackageLayout();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -67,6 +68,33 @@ internal static class TorchSharpNativeLoader
         }
     }
 
+    /// <summary>
+    /// Where TorchSharp runs from the NuGet cache (scripts, notebooks: no libtorch in any app folder), TorchSharp's first
+    /// step loads <c>torch_cpu</c> by bare name, and the system's search finds any other libtorch installed there (Debian's
+    /// <c>libtorch1.13</c>, which <c>python3-torch</c> brings) — after which no TorchSharp call works. Loading the package's
+    /// own libtorch by full path first makes that bare-name load return it (the dynamic loader matches the name against the
+    /// libraries already loaded), and TorchSharp then skips copying 1 GB of libraries into its <c>cpu/</c> folder.
+    /// </summary>
+    private static void PreloadPackageLayout()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
+        var torchSharp = typeof(torch).Assembly;
+        string torchSharpFolder = FolderOf(torchSharp);
+        if (AppFolders(torchSharpFolder).Any(f => File.Exists(Path.Combine(f, "libtorch_cpu.so")))) return;
+        lock (Gate)
+        {
+            if (patchedHandle != IntPtr.Zero || failure is not null) return;
+            try
+            {
+                patchedHandle = LoadFromPackages(torchSharp);
+            }
+            catch (Exception e)
+            {
+                failure = e.Message;
+            }
+        }
+    }
+
     private static IntPtr Resolve(Assembly assembly, string name)
     {
         if (assembly.GetName().Name != "TorchSharp" || name is not ("LibTorchSharp" or "libLibTorchSharp" or LibraryFile))
@@ -76,7 +104,7 @@ internal static class TorchSharpNativeLoader
             if (patchedHandle != IntPtr.Zero || failure is not null) return patchedHandle;
             try
             {
-                patchedHandle = LoadPatchedCopy(assembly);
+                patchedHandle = LoadFromPackages(assembly);
             }
             catch (Exception e)
             {
@@ -88,25 +116,32 @@ internal static class TorchSharpNativeLoader
         }
     }
 
-    private static IntPtr LoadPatchedCopy(Assembly torchSharp)
+    /// <summary>Loads libtorch by full path, then TorchSharp's native library as it is where it loads, else a copy
+    /// whose <see cref="MissingVersion"/> need is weak.</summary>
+    private static IntPtr LoadFromPackages(Assembly torchSharp)
     {
         string torchSharpFolder = FolderOf(torchSharp);
         string original = CandidateFolders(torchSharpFolder).Select(f => Path.Combine(f, LibraryFile)).FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException(
                 $"{LibraryFile} was found neither beside TorchSharp.dll ({torchSharpFolder}) nor in the app's native folders. " +
                 "Reference the TorchSharp-cpu package, which brings it.");
-        byte[] bytes = File.ReadAllBytes(original);
-        if (ElfVersionNeed.Find(bytes, MissingVersion) != VersionNeedState.Strong)
-            throw new InvalidOperationException($"{original} does not load: {LoadError(original)}");
-
         string libtorch = LibtorchFolders(Path.GetDirectoryName(original)!, torchSharpFolder).Select(f => Path.Combine(f, "libtorch.so")).FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException(
                 $"{original} needs libtorch.so, which was found neither beside it nor in a {LibtorchPackage} package folder. " +
                 "Reference the TorchSharp-cpu package, which brings it.");
-        // The copy lives elsewhere, so its $ORIGIN run path no longer finds libtorch: load libtorch first (its own run
-        // path finds libtorch_cpu, libc10 and libgomp), and the copy's needs are met by the libraries already loaded.
-        NativeLibrary.Load(libtorch);
+        // The copy lives elsewhere, so its $ORIGIN run path no longer finds libtorch: load libtorch first, and the copy's
+        // needs are met by the libraries already loaded. Each by full path, dependencies first: a library's needs are
+        // searched on LD_LIBRARY_PATH before its own run path, so a libtorch found there must not stand in for ours.
+        foreach (var library in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
+        {
+            string path = Path.Combine(Path.GetDirectoryName(libtorch)!, library);
+            if (File.Exists(path)) NativeLibrary.Load(path);
+        }
+        if (NativeLibrary.TryLoad(original, out var handle)) return handle;
 
+        byte[] bytes = File.ReadAllBytes(original);
+        if (ElfVersionNeed.Find(bytes, MissingVersion) != VersionNeedState.Strong)
+            throw new InvalidOperationException($"{original} does not load: {LoadError(original)}");
         ElfVersionNeed.Weaken(bytes, MissingVersion);
         string copy = WriteCopy(bytes, original);
         return NativeLibrary.Load(copy);
@@ -124,6 +159,15 @@ internal static class TorchSharpNativeLoader
     /// <summary>The folders where the app, a publish folder or a NuGet package keeps TorchSharp's native library.</summary>
     private static IEnumerable<string> CandidateFolders(string torchSharpFolder)
     {
+        foreach (var folder in AppFolders(torchSharpFolder))
+            yield return folder;
+        // The package layout (scripts and notebooks load TorchSharp.dll from the NuGet cache): torchsharp/<version>/lib/<tfm>/.
+        yield return Path.GetFullPath(Path.Combine(torchSharpFolder, "..", "..", NativeSubfolder));
+    }
+
+    /// <summary>The folders where an app or a publish folder keeps native libraries.</summary>
+    private static IEnumerable<string> AppFolders(string torchSharpFolder)
+    {
         if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirectories)
             foreach (var folder in searchDirectories.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
                 yield return folder;
@@ -132,8 +176,6 @@ internal static class TorchSharpNativeLoader
             yield return folder;
             yield return Path.Combine(folder, NativeSubfolder);
         }
-        // The package layout (scripts and notebooks load TorchSharp.dll from the NuGet cache): torchsharp/<version>/lib/<tfm>/.
-        yield return Path.GetFullPath(Path.Combine(torchSharpFolder, "..", "..", NativeSubfolder));
     }
 
     /// <summary>The folders that may hold libtorch.so: beside the native library, the app's folders, then the newest
