@@ -80,8 +80,8 @@ internal static class ClassifierTrainer
                 autoencoderOptimizer.zero_grad();
                 headOptimizer.zero_grad();
                 loss.backward();
-                autoencoderOptimizer.step();
-                headOptimizer.step();
+                FusedAdam.Step(autoencoderOptimizer);
+                FusedAdam.Step(headOptimizer);
                 lossSum += loss.item<float>();
                 crossEntropySum += crossEntropy.item<float>();
                 step++;

@@ -87,7 +87,7 @@ internal static class IdecTrainer
                     var loss = reconstruction + s.Gamma * kl;
                     optimizer.zero_grad();
                     loss.backward();
-                    optimizer.step();
+                    FusedAdam.Step(optimizer);
                     double r = reconstruction.item<float>(), k = kl.item<float>();
                     if (!double.IsFinite(r) || !double.IsFinite(k))
                         throw new InvalidOperationException(

@@ -212,7 +212,7 @@ internal static class MlpTrainer
             var terms = batchTerms(make());
             optimizer.zero_grad();
             terms[0].backward();
-            optimizer.step();
+            FusedAdam.Step(optimizer);
             sums ??= new double[terms.Length];
             for (int t = 0; t < terms.Length; t++) sums[t] += terms[t].item<float>() * count;
             if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();

@@ -30,6 +30,13 @@ internal static class BenchmarkRunner
             results.AddRange(ChildProcess.RunSelf(["--measure", "training", "--model", model, "--epochs", epochs.ToString(), .. common]));
         }
         if (!models.Contains("mlp")) results.AddRange(ChildProcess.RunSelf(["--measure", "inference", .. common]));
+        if (!args.Has("--skip-profile"))
+        {
+            // Issue 18: the BLAS's speed and the FLOP floor, and a training step split into phases, with each optimizer step.
+            results.AddRange(ChildProcess.RunSelf(["--measure", "gemm", .. common]));
+            results.AddRange(ChildProcess.RunSelf(["--measure", "profile", "--optimizer", "fused", .. common]));
+            results.AddRange(ChildProcess.RunSelf(["--measure", "profile", "--optimizer", "torchsharp", .. common]));
+        }
         results.AddRange(ChildProcess.RunSelf(["--measure", "saveload", "--model", "mlp", .. common]));
         results.AddRange(ChildProcess.RunSelf(["--measure", "saveload", "--model", "conv", .. common]));
 

@@ -30,7 +30,11 @@ internal static class GemmMeasurement
     {
         if (args.GetIntOrNull("--threads") is int threads) torch.set_num_threads(threads);
         TorchSharpSetup.EnsureLoaded();
-        var result = new JsonObject { ["machine"] = MachineFacts.Describe(), ["mkl_env"] = MklEnvironment() };
+        var result = new JsonObject
+        {
+            ["kind"] = "gemm", ["implementation"] = "MLNet.Autoencoders", ["machine"] = MachineFacts.Describe(),
+            ["blas"] = "libtorch's `mm` (oneMKL, linked into libtorch_cpu.so)", ["mkl_env"] = MklEnvironment(),
+        };
         var shapes = new JsonObject();
         double peak = 0;
         foreach (var (name, m, k, n) in Shapes)

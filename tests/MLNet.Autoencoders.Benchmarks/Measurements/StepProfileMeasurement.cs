@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MLNet.Autoencoders.Benchmarks.Infrastructure;
+using MLNet.Autoencoders.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,8 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 /// around each phase is exact): the batch gather, forward, loss, backward (with zeroing the gradients), Adam's step,
 /// and reading the loss back. Mean milliseconds per step over <c>--steps</c> steps after a warm-up (issue 18: a profile,
 /// not a guess). The network is built here with the same layers as the library's, so each phase can be timed alone.
+/// The optimizer step is the library's one-pass Adam (<c>--optimizer fused</c>, the default) or TorchSharp's own
+/// (<c>--optimizer torchsharp</c>).
 /// </summary>
 internal static class StepProfileMeasurement
 {
@@ -19,6 +22,12 @@ internal static class StepProfileMeasurement
     {
         int steps = args.GetInt("--steps", 200);
         int batchSize = args.GetInt("--batch-size", 256);
+        bool fused = args.Get("--optimizer", "fused") switch
+        {
+            "fused" => true,
+            "torchsharp" => false,
+            var other => throw new ArgumentException($"--optimizer is '{other}'; expected fused or torchsharp."),
+        };
         if (args.GetIntOrNull("--threads") is int threads) torch.set_num_threads(threads);
         TorchSharpSetup.EnsureLoaded();
         using var generator = new Generator(0);
@@ -48,13 +57,14 @@ internal static class StepProfileMeasurement
             optimizer.zero_grad();
             loss.backward();
             times[3] = Lap();
-            optimizer.step();
+            if (fused) FusedAdam.Step(optimizer);
+            else optimizer.step();
             times[4] = Lap();
             _ = loss.item<float>();
             times[5] = Lap();
             if (step >= 0) for (int p = 0; p < phases.Length; p++) totals[p] += times[p];
         }
-        var result = new JsonObject { ["machine"] = MachineFacts.Describe(), ["steps"] = steps, ["batch_size"] = batchSize };
+        var result = new JsonObject { ["kind"] = "profile", ["implementation"] = "MLNet.Autoencoders", ["machine"] = MachineFacts.Describe(), ["steps"] = steps, ["batch_size"] = batchSize, ["optimizer"] = fused ? "fused" : "torchsharp" };
         var perStep = new JsonObject();
         double sum = totals.Sum() / steps;
         for (int p = 0; p < phases.Length; p++)
