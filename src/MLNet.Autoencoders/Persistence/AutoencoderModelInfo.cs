@@ -98,10 +98,14 @@ internal sealed record EpochRecord(int Epoch, int TotalEpochs, double TrainLoss,
         : new(r.Epoch, r.TotalEpochs, r.TrainLoss, r.ValidationLoss, r.Elapsed.TotalSeconds, r.IsBest, r.Stage);
 
     /// <summary>The report back (a <see cref="VaeEpochReport"/> when the VAE's terms were recorded).</summary>
-    public EpochReport ToReport() => ReconstructionTerm is double reconstruction && KlDivergence is double kl && Beta is double beta
-        ? new VaeEpochReport(Epoch, TotalEpochs, reconstruction, kl, beta, FinalBeta(beta), ValidationReconstructionTerm, ValidationKlDivergence,
-            TimeSpan.FromSeconds(Seconds), IsBest, Stage)
+    public EpochReport ToReport() => ReconstructionTerm is not null && KlDivergence is not null && Beta is double beta
+        ? ToVaeReport(beta, FinalBeta(beta))
         : new EpochReport(Epoch, TotalEpochs, TrainLoss, ValidationLoss, TimeSpan.FromSeconds(Seconds), IsBest, Stage);
+
+    /// <summary>The report of a VAE's epoch with the given β and final β (NaN for a term the record lacks).</summary>
+    public VaeEpochReport ToVaeReport(double beta, double finalBeta) =>
+        new(Epoch, TotalEpochs, ReconstructionTerm ?? double.NaN, KlDivergence ?? double.NaN, beta, finalBeta,
+            ValidationReconstructionTerm, ValidationKlDivergence, TimeSpan.FromSeconds(Seconds), IsBest, Stage);
 
     // The validation loss was recorded with the final beta: recover it from the recorded terms.
     private double FinalBeta(double beta) =>

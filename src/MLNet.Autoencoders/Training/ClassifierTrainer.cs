@@ -85,7 +85,7 @@ internal static class ClassifierTrainer
                 lossSum += loss.item<float>();
                 crossEntropySum += crossEntropy.item<float>();
                 step++;
-                if (step % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
+                NativeMemory.AfterStep(step);
             }
             NativeMemory.ReleaseAfterEpoch();
             watch.Stop();

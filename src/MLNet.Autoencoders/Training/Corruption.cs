@@ -10,14 +10,15 @@ internal sealed record Corruption(CorruptionKind Kind, double NoiseStandardDevia
     /// salt-and-pepper noise writes (the column's minimum and maximum). The noise comes from <paramref name="generator"/> only.</summary>
     public Tensor Apply(Tensor x, Generator generator, float low, float high, bool clip = true)
     {
+        // Each kind makes one new tensor and works in place on it (the same values as x + σ·noise, one allocation).
         Tensor corrupted = Kind switch
         {
-            CorruptionKind.Gaussian => x + torch.randn(x.shape, generator: generator) * NoiseStandardDeviation,
+            CorruptionKind.Gaussian => torch.randn(x.shape, generator: generator).mul_(NoiseStandardDeviation).add_(x),
             CorruptionKind.Masking => x * (torch.rand(x.shape, generator: generator) >= Fraction),
             CorruptionKind.SaltAndPepper => SaltAndPepper(x, generator, low, high),
             _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
         };
-        return clip && ClipMinimum is float min && ClipMaximum is float max ? corrupted.clamp(min, max) : corrupted;
+        return clip && ClipMinimum is float min && ClipMaximum is float max ? corrupted.clamp_(min, max) : corrupted;
     }
 
     private Tensor SaltAndPepper(Tensor x, Generator generator, float low, float high)

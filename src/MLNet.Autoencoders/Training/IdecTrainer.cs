@@ -98,7 +98,7 @@ internal static class IdecTrainer
                     klSum += k * count;
                     rowsSinceUpdate += count;
                     iteration++;
-                    if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
+                    NativeMemory.AfterStep(++steps);
                 }
                 NativeMemory.ReleaseAfterEpoch();
             }

@@ -175,11 +175,14 @@ internal static class MlpTrainer
         try
         {
             using var noGrad = torch.no_grad();
-            // The scope frees the row views, the pre-activations and the parts; only the result leaves it.
+            // The outer scope frees the parts, a scope per batch its row view and pre-activations at once; only the result leaves.
             using var scope = torch.NewDisposeScope();
             var parts = new List<Tensor>();
             for (long start = 0; start < input.shape[0]; start += EvaluationBatchSize)
-                parts.Add(network.EncodeLayer(layer, input.narrow(0, start, Math.Min(EvaluationBatchSize, input.shape[0] - start))));
+            {
+                using var batch = torch.NewDisposeScope();
+                parts.Add(network.EncodeLayer(layer, input.narrow(0, start, Math.Min(EvaluationBatchSize, input.shape[0] - start))).MoveToOuterDisposeScope());
+            }
             return torch.cat(parts, 0).MoveToOuterDisposeScope();
         }
         finally
@@ -215,7 +218,7 @@ internal static class MlpTrainer
             FusedAdam.Step(optimizer);
             sums ??= new double[terms.Length];
             for (int t = 0; t < terms.Length; t++) sums[t] += terms[t].item<float>() * count;
-            if (++steps % NativeMemory.StepsBetweenReleases == 0) NativeMemory.ReleaseFreePages();
+            NativeMemory.AfterStep(++steps);
         }
         NativeMemory.ReleaseAfterEpoch();
         return sums!.Select(sum => sum / rowCount).ToArray();

@@ -54,10 +54,7 @@ public sealed partial class VaeTransformer : ITransformer, IDisposable
         }.OfType<OutputColumn>());
         var batched = MlpOnnxModel.ToBytes(VaeOnnxModel.Build(weights, info, internalNames, batched: true));
         featurizer = new OnnxFeaturizer(transforms, outputs, batched, internalNames.Input, BuildServingModel, "the VAE");
-        TrainingHistory = info.History
-            .Select(h => new VaeEpochReport(h.Epoch, h.TotalEpochs, h.ReconstructionTerm ?? double.NaN, h.KlDivergence ?? double.NaN, h.Beta ?? info.Beta,
-                info.Beta, h.ValidationReconstructionTerm, h.ValidationKlDivergence, TimeSpan.FromSeconds(h.Seconds), h.IsBest, h.Stage))
-            .ToArray();
+        TrainingHistory = info.History.Select(h => h.ToVaeReport(h.Beta ?? info.Beta, info.Beta)).ToArray();
     }
 
     internal AutoencoderModelInfo Info { get; }
