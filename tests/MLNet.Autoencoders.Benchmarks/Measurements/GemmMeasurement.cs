@@ -14,16 +14,23 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 /// </summary>
 internal static class GemmMeasurement
 {
-    private static readonly (string Name, int M, int K, int N)[] Shapes =
+    /// <summary>Shapes as M×K · K×N; <c>TransposeA</c>/<c>TransposeB</c> make that operand a transposed view of a contiguous
+    /// matrix, as the network's products are (forward x·Wᵀ with W stored [out, in]; grad W = gᵀ·x), so the BLAS runs the
+    /// same transposed kernels as in training.</summary>
+    private static readonly (string Name, int M, int K, int N, bool TransposeA, bool TransposeB)[] Shapes =
     [
-        ("forward 256x784 · 784x512", 256, 784, 512),
-        ("forward 256x512 · 512x256", 256, 512, 256),
-        ("forward 256x256 · 256x512", 256, 256, 512),
-        ("forward 256x512 · 512x784", 256, 512, 784),
-        ("grad W 784x256 · 256x512", 784, 256, 512),
-        ("grad x 256x512 · 512x784", 256, 512, 784),
-        ("square 1024", 1024, 1024, 1024),
-        ("square 2048", 2048, 2048, 2048),
+        ("forward 256x784 · 784x512", 256, 784, 512, false, false),
+        ("forward 256x512 · 512x256", 256, 512, 256, false, false),
+        ("forward 256x256 · 256x512", 256, 256, 512, false, false),
+        ("forward 256x512 · 512x784", 256, 512, 784, false, false),
+        ("grad W 784x256 · 256x512", 784, 256, 512, false, false),
+        ("grad x 256x512 · 512x784", 256, 512, 784, false, false),
+        ("as trained: x · Wᵀ, 256x784 · (512x784)ᵀ", 256, 784, 512, false, true),
+        ("as trained: x · Wᵀ, 256x512 · (784x512)ᵀ", 256, 512, 784, false, true),
+        ("as trained: gᵀ · x, (256x512)ᵀ · 256x784", 512, 256, 784, true, false),
+        ("as trained: gᵀ · x, (256x784)ᵀ · 256x512", 784, 256, 512, true, false),
+        ("square 1024", 1024, 1024, 1024, false, false),
+        ("square 2048", 2048, 2048, 2048, false, false),
     ];
 
     public static JsonObject Run(BenchmarkArgs args)
@@ -37,10 +44,12 @@ internal static class GemmMeasurement
         };
         var shapes = new JsonObject();
         double peak = 0;
-        foreach (var (name, m, k, n) in Shapes)
+        foreach (var (name, m, k, n, transposeA, transposeB) in Shapes)
         {
-            using var a = rand(m, k);
-            using var b = rand(k, n);
+            using var storedA = transposeA ? rand(k, m) : rand(m, k);
+            using var storedB = transposeB ? rand(n, k) : rand(k, n);
+            using var a = transposeA ? storedA.t() : storedA.detach();
+            using var b = transposeB ? storedB.t() : storedB.detach();
             for (int i = 0; i < 3; i++) { using var warm = a.mm(b); }
             double flops = 2.0 * m * k * n;
             int reps = (int)Math.Clamp(2e9 / flops, 3, 2000);
