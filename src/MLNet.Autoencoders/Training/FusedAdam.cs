@@ -42,7 +42,10 @@ internal static class FusedAdam
                 var state = (Adam.State)states[index++];
                 var gradient = parameter.grad;
                 if (gradient is null) continue;
-                if (!Fusable(parameter) || !Fusable(gradient) || !Fusable(state.exp_avg) || !Fusable(state.exp_avg_sq)) return false;
+                // Raw pointers below: every buffer must be a dense float32 CPU block of the parameter's size.
+                long size = parameter.numel();
+                if (!Fusable(parameter) || !Fusable(gradient) || !Fusable(state.exp_avg) || !Fusable(state.exp_avg_sq)
+                    || gradient.numel() != size || state.exp_avg.numel() != size || state.exp_avg_sq.numel() != size) return false;
                 updates.Add((parameter, gradient, state, options));
             }
         }
