@@ -71,8 +71,9 @@ internal static partial class NativeMemory
             var fields = File.ReadAllText("/proc/self/statm").Split(' ');
             return fields.Length > 1 && long.TryParse(fields[1], out long pages) ? pages * Environment.SystemPageSize : -1;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // No /proc (another OS, a sandbox): releases then happen only at each epoch's end.
             return -1;
         }
     }
