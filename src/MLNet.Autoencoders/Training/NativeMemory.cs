@@ -4,9 +4,9 @@ namespace MLNet.Autoencoders.Training;
 
 /// <summary>
 /// Keeps glibc from hoarding the memory libtorch frees. Each training step allocates and frees a few MB of activations;
-/// glibc's malloc can keep the freed pages (measured with TorchSharp's Adam, whose temporaries raise glibc's mmap threshold:
-/// resident memory grew by about 1 GB per Fashion-MNIST epoch with the live tensor count flat), so the process looked like
-/// it leaked. Giving the free pages back costs page faults when they are used again — about 12 % of an MLP epoch when it
+/// glibc's malloc can keep the freed pages (measured with TorchSharp's Adam step, probably through its large temporaries
+/// raising glibc's mmap threshold: resident memory grew by about 1 GB per Fashion-MNIST epoch with the live tensor count
+/// flat), so the process looked like it leaked. Giving the free pages back costs page faults when they are used again — about 12 % of an MLP epoch when it
 /// was done every 4 steps — so it is done only when resident memory has grown by <see cref="GrowthBeforeRelease"/> since
 /// the last release, and at each epoch's end. A no-op where glibc is not the C library.
 /// </summary>
