@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
+using MLNet.Autoencoders.Persistence;
 using TorchSharp;
 
 namespace MLNet.Autoencoders.Native;
@@ -37,12 +38,15 @@ internal static class TorchSharpNativeLoader
     private static string? failure;
     private static volatile bool initialized;
 
+    /// <summary>Only Linux x64 packages carry the library this fixes.</summary>
+    private static bool Applies => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
     /// <summary>Registers the handler when this assembly is first used; cheap (no native load, no file access).</summary>
     [ModuleInitializer]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "The handler must be in place before TorchSharp's first native load, whichever of this library's types is used first.")]
     internal static void Register()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
+        if (!Applies) return;
         var context = AssemblyLoadContext.GetLoadContext(typeof(TorchSharpNativeLoader).Assembly) ?? AssemblyLoadContext.Default;
         context.ResolvingUnmanagedDll += Resolve;
     }
@@ -77,34 +81,26 @@ internal static class TorchSharpNativeLoader
     /// </summary>
     private static void PreloadPackageLayout()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
+        if (!Applies) return;
         var torchSharp = typeof(torch).Assembly;
-        string torchSharpFolder = FolderOf(torchSharp);
-        if (AppFolders(torchSharpFolder).Any(f => File.Exists(Path.Combine(f, "libtorch_cpu.so")))) return;
-        lock (Gate)
-        {
-            if (patchedHandle != IntPtr.Zero || failure is not null) return;
-            try
-            {
-                patchedHandle = LoadFromPackages(torchSharp);
-            }
-            catch (Exception e)
-            {
-                failure = e.Message;
-            }
-        }
+        if (AppFolders(FolderOf(torchSharp)).Any(f => File.Exists(Path.Combine(f, "libtorch_cpu.so")))) return;
+        LoadOnce(torchSharp);
     }
 
-    private static IntPtr Resolve(Assembly assembly, string name)
+    private static IntPtr Resolve(Assembly assembly, string name) =>
+        assembly.GetName().Name == "TorchSharp" && name is "LibTorchSharp" or "libLibTorchSharp" or LibraryFile
+            ? LoadOnce(assembly)
+            : IntPtr.Zero;
+
+    /// <summary>The first call loads from the packages; every later call returns its handle (or zero after a failure).</summary>
+    private static IntPtr LoadOnce(Assembly torchSharp)
     {
-        if (assembly.GetName().Name != "TorchSharp" || name is not ("LibTorchSharp" or "libLibTorchSharp" or LibraryFile))
-            return IntPtr.Zero;
         lock (Gate)
         {
             if (patchedHandle != IntPtr.Zero || failure is not null) return patchedHandle;
             try
             {
-                patchedHandle = LoadFromPackages(assembly);
+                patchedHandle = LoadFromPackages(torchSharp);
             }
             catch (Exception e)
             {
@@ -137,11 +133,19 @@ internal static class TorchSharpNativeLoader
             string path = Path.Combine(Path.GetDirectoryName(libtorch)!, library);
             if (File.Exists(path)) NativeLibrary.Load(path);
         }
-        if (NativeLibrary.TryLoad(original, out var handle)) return handle;
+        string loadError;
+        try
+        {
+            return NativeLibrary.Load(original);
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            loadError = e.Message;
+        }
 
         byte[] bytes = File.ReadAllBytes(original);
         if (ElfVersionNeed.Find(bytes, MissingVersion) != VersionNeedState.Strong)
-            throw new InvalidOperationException($"{original} does not load: {LoadError(original)}");
+            throw new InvalidOperationException($"{original} does not load: {loadError}");
         ElfVersionNeed.Weaken(bytes, MissingVersion);
         string copy = WriteCopy(bytes, original);
         return NativeLibrary.Load(copy);
@@ -205,7 +209,8 @@ internal static class TorchSharpNativeLoader
     /// match its hash is rewritten), atomically: a temporary file, then a rename.</summary>
     private static string WriteCopy(byte[] patched, string original)
     {
-        string hash = Convert.ToHexString(SHA256.HashData(patched))[..16].ToLowerInvariant();
+        byte[] digest = SHA256.HashData(patched);
+        string hash = Convert.ToHexString(digest)[..16].ToLowerInvariant();
         var errors = new List<string>();
         foreach (var root in CacheRoots())
         {
@@ -213,13 +218,11 @@ internal static class TorchSharpNativeLoader
             string path = Path.Combine(folder, LibraryFile);
             try
             {
-                if (File.Exists(path) && SHA256.HashData(File.ReadAllBytes(path)).AsSpan().SequenceEqual(SHA256.HashData(patched)))
+                if (File.Exists(path) && SHA256.HashData(File.ReadAllBytes(path)).AsSpan().SequenceEqual(digest))
                     return path;
                 if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
                 else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-                File.WriteAllBytes(temporary, patched);
-                File.Move(temporary, path, overwrite: true);
+                AtomicFile.Write(path, stream => stream.Write(patched));
                 return path;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -244,18 +247,5 @@ internal static class TorchSharpNativeLoader
             : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? Path.Combine(home, ".cache") : null;
         if (cache is not null) yield return Path.Combine(cache, "mlnet-autoencoders");
         yield return Path.Combine(Path.GetTempPath(), $"mlnet-autoencoders-{Environment.UserName}");
-    }
-
-    private static string LoadError(string path)
-    {
-        try
-        {
-            NativeLibrary.Free(NativeLibrary.Load(path));
-            return "it loads when asked directly, so TorchSharp's own search failed for another reason.";
-        }
-        catch (DllNotFoundException e)
-        {
-            return e.Message;
-        }
     }
 }
