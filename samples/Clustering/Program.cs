@@ -1,6 +1,7 @@
 // Clustering: k-means (k = 10, best of ten starts) on raw pixels, PCA-32, an autoencoder's 32-d latent, a denoising
 // autoencoder's, a VAE's 20-d latent mean, and the d-500-500-2000-10 deep-clustering autoencoder's 10-d code; then deep
-// clustering (IDEC, mlContext.Clustering.Trainers.DeepClustering) started from that autoencoder, with its own clusters.
+// clustering (IDEC, mlContext.Clustering.Trainers.DeepClustering) started from that autoencoder, with its own clusters
+// (its default start: N2D's k-means on a UMAP layout of the latent).
 // Accuracy (Hungarian matching), NMI and ARI against the true classes of the held-out images, with the time each took,
 // and deep-clustering.png: the 10-d latent (PCA to 2-D) after pretraining and after the clustering phase, coloured by
 // cluster and by true class.
@@ -58,7 +59,7 @@ Measure("VAE-20 (latent mean)", () => mlContext.Transforms.Vae(new VaeOptions
     OutputColumnName = "Latent", InputColumnName = "Features", Epochs = arguments.Epochs, BatchSize = arguments.BatchSize, EpochCallback = Progress.For("vae-20"),
 }).Fit(train).Transform(test), "Latent");
 // Deep clustering. The d-500-500-2000-10 autoencoder is three times the size of the others: half the epochs keep the sample
-// to a few minutes. k-means on its latent, then the deep-clustering trainer (IDEC) started from it, judged by its own clusters.
+// to a few minutes. k-means on its latent, then the deep-clustering trainer (IDEC, manifold start) from it, judged by its own clusters.
 if (Wanted("deep"))
 {
     var watch = Stopwatch.StartNew();

@@ -11,11 +11,14 @@
 //   ... -- --measure quality --model M [--epochs N]   (the reference's full budget by default; models: mlp, bce, tied,
 //       dae_gauss, dae_mask, stacked, vae, vae_bin, conv)
 //   ... -- --measure clustering [--rows N] [--pretrain-epochs N] [--cluster-epochs N] [--corruption masking --noise 0.2]
+//       [--initialization manifold|kmeans] [--neighbors N]
 //       deep clustering (IDEC) on all 70,000 images, k = 10: accuracy, NMI, ARI, time, peak RSS (issue 14)
 //   ... -- --measure semisupervised [--seeds 0,1,2] [--budgets 100,1000,1000ref] [--methods default,Joint,...]   (issue 15)
 //   ... -- --measure report   (rewrite RESULTS.md from results/latest.json)
-//   ... -- --measure gemm [--threads N]   (libtorch matrix-multiply GFLOP/s at the MLP's shapes; the epoch's FLOP floor)
-//   ... -- --measure profile [--steps N] [--threads N]   (ms per MLP training step: gather, forward, loss, backward, Adam)
+//   ... -- --measure gemm [--threads N] [--layers 784,500,500,2000,10]   (libtorch matrix-multiply GFLOP/s at the MLP's
+//       shapes, or at every product of the given mirrored network; the epoch's FLOP floor)
+//   ... -- --measure profile [--steps N] [--threads N] [--layers 784,500,500,2000,10 --output linear]   (ms per training
+//       step of the MLP, or of the given network: gather, forward, loss, backward, Adam)
 using MLNet.Autoencoders.Benchmarks.Infrastructure;
 using MLNet.Autoencoders.Benchmarks.Measurements;
 

@@ -10,7 +10,8 @@ namespace MLNet.Autoencoders;
 
 /// <summary>
 /// Deep clustering (IDEC, Guo et al. 2017): learns a latent space and k clusters in it together. An autoencoder is pretrained
-/// (or given), k-means on its latent gives the starting centres, then encoder, decoder and centres are trained on
+/// (or given), the clusters of its latent's manifold (N2D: k-means on its UMAP layout; or k-means on the latent, as DEC and IDEC) give the
+/// starting centres, then encoder, decoder and centres are trained on
 /// reconstruction + γ · KL(P ‖ Q), Q being each row's Student's t soft assignment to the centres and P its sharpened target.
 /// Create it with <c>mlContext.Clustering.Trainers.DeepClustering(...)</c>; <see cref="Fit"/> returns a
 /// <see cref="DeepClusteringTransformer"/> whose output columns are those of ML.NET's k-means (<c>PredictedLabel</c>, <c>Score</c>)
@@ -34,6 +35,8 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         public const int PretrainingEpochs = 50;
         public const double PretrainingNoiseLevel = 0.2;
         public const int KMeansInitializations = 20;
+        public const DeepClusteringInitialization Initialization = DeepClusteringInitialization.Manifold;
+        public const int ManifoldNeighbors = 20;
         public const double ClusteringLossWeight = 0.1;
         public const double Alpha = 1;
         public const int UpdateInterval = 140;
@@ -98,6 +101,10 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         }
         else if (o.PretrainedAutoencoder.Convolution is not null)
             throw new ArgumentException("PretrainedAutoencoder is convolutional; deep clustering starts from a fully connected autoencoder.", nameof(o.PretrainedAutoencoder));
+        if (!Enum.IsDefined(o.Initialization))
+            throw new ArgumentOutOfRangeException(nameof(o.Initialization), o.Initialization, "Unknown initialization.");
+        if (o.ManifoldNeighbors < 2)
+            throw new ArgumentOutOfRangeException(nameof(o.ManifoldNeighbors), o.ManifoldNeighbors, "ManifoldNeighbors must be at least 2.");
         if (o.KMeansInitializations <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.KMeansInitializations), o.KMeansInitializations, "KMeansInitializations must be at least 1.");
         if (!(o.ClusteringLossWeight > 0) || !double.IsFinite(o.ClusteringLossWeight))
@@ -119,7 +126,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         return o.Clone();
     }
 
-    /// <summary>Pretrains (unless an autoencoder is given), initialises the centres with k-means and runs the clustering phase.</summary>
+    /// <summary>Pretrains (unless an autoencoder is given), finds the starting centres and runs the clustering phase.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, not a known-size vector of Single, of another size
     /// than the given autoencoder's input, or too small for the latent.</exception>
     /// <exception cref="InvalidOperationException">The data holds NaN or infinity, has fewer rows than clusters (or fewer distinct
@@ -152,14 +159,14 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             var architecture = info.Architecture;
             channel.Info(MessageSensitivity.None,
                 $"Deep clustering of {matrix.Rows} rows of column '{column}' into {options.NumberOfClusters} clusters in the latent of a {string.Join("-", architecture.LayerSizes)} autoencoder " +
-                $"(γ {options.ClusteringLossWeight}, α {options.Alpha}, target update every {options.UpdateInterval} iterations, tolerance {options.Tolerance}, at most {options.MaximumClusteringEpochs} epochs).");
+                $"(γ {options.ClusteringLossWeight}, α {options.Alpha}, target update every {options.UpdateInterval} iterations, tolerance {options.Tolerance}, at most {options.MaximumClusteringEpochs} epochs, {options.Initialization} start).");
             using var generator = new torch.Generator((ulong)(uint)seed);
             using var network = new MlpAutoencoderNetwork(architecture, generator);
             network.ImportWeights(autoencoder.Weights);
             using var shared = new SharedFeatureTensor(matrix);
             var settings = new IdecSettings(options.NumberOfClusters, options.ClusteringLossWeight, options.Alpha, options.UpdateInterval,
                 options.Tolerance, options.MaximumClusteringEpochs, options.BatchSize, options.LearningRate, options.KMeansInitializations,
-                unchecked(seed + 1), info.Loss);
+                unchecked(seed + 1), info.Loss, options.Initialization, options.ManifoldNeighbors);
             var result = IdecTrainer.Train(network, shared.Value, settings, update =>
             {
                 channel.Info(MessageSensitivity.None, update.ToString());

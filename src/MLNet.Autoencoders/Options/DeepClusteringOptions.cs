@@ -5,8 +5,8 @@ namespace MLNet.Autoencoders;
 /// Clustering with Local Structure Preservation"): the columns, the autoencoder, its pretraining, and the clustering phase.
 /// Pass it to <c>mlContext.Clustering.Trainers.DeepClustering(options)</c>.
 /// </summary>
-/// <remarks>The defaults follow the papers: a d-500-500-2000-10 autoencoder pretrained for 50 epochs, k-means (20 starts) on
-/// its latent, then at most 30 epochs of reconstruction + 0.1 · KL(P ‖ Q) with Student's t (α = 1), the target P recomputed
+/// <remarks>The defaults follow the papers: a d-500-500-2000-10 autoencoder pretrained for 50 epochs, starting clusters from
+/// its latent's manifold (N2D, McConville et al. 2020: k-means on its UMAP layout, 20 neighbours), then at most 30 epochs of reconstruction + 0.1 · KL(P ‖ Q) with Student's t (α = 1), the target P recomputed
 /// every 140 iterations, stopping when fewer than 0.1% of the assignments change between two target updates.</remarks>
 public sealed class DeepClusteringOptions
 {
@@ -46,7 +46,16 @@ public sealed class DeepClusteringOptions
     /// <see cref="PretrainingCorruption"/> is set. Default 0.2 (DEC's dropout rate).</summary>
     public double PretrainingNoiseLevel { get; set; } = DeepClusteringTrainer.Defaults.PretrainingNoiseLevel;
 
-    /// <summary>k-means runs (k-means++ starts) on the pretrained latent; the one with the smallest inertia gives the initial
+    /// <summary>How the starting clusters are found on the pretrained latent. Default <see cref="DeepClusteringInitialization.Manifold"/>
+    /// (N2D: k-means on the UMAP layout of the latent); <see cref="DeepClusteringInitialization.KMeans"/> is DEC's and IDEC's k-means.</summary>
+    public DeepClusteringInitialization Initialization { get; set; } = DeepClusteringTrainer.Defaults.Initialization;
+
+    /// <summary>Neighbours per row in the manifold layout's graph (UMAP's n_neighbors) when <see cref="Initialization"/> is
+    /// <see cref="DeepClusteringInitialization.Manifold"/>: fewer keeps finer local structure, more a more global one. Default 20.</summary>
+    public int ManifoldNeighbors { get; set; } = DeepClusteringTrainer.Defaults.ManifoldNeighbors;
+
+    /// <summary>k-means runs (k-means++ starts) on the pretrained latent (on its manifold layout, for the
+    /// <see cref="DeepClusteringInitialization.Manifold"/> start); the one with the smallest inertia gives the initial
     /// centres. Default 20.</summary>
     public int KMeansInitializations { get; set; } = DeepClusteringTrainer.Defaults.KMeansInitializations;
 

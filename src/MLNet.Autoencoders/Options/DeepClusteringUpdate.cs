@@ -2,7 +2,7 @@ namespace MLNet.Autoencoders;
 
 /// <summary>One target update of the deep-clustering phase: delivered to <see cref="DeepClusteringOptions.UpdateCallback"/>,
 /// written to <c>MLContext.Log</c> and kept in <see cref="DeepClusteringTransformer.ClusteringHistory"/>.</summary>
-/// <param name="Update">1-based number of the update (update 1 is the k-means start).</param>
+/// <param name="Update">1-based number of the update (update 1 is the start: k-means or manifold clusters).</param>
 /// <param name="Iteration">Optimisation steps taken before it.</param>
 /// <param name="Epoch">1-based pass over the rows in which it happened.</param>
 /// <param name="ChangedFraction">Fraction of the rows whose cluster changed since the previous update; null at the first.</param>
@@ -17,7 +17,7 @@ public sealed record DeepClusteringUpdate(int Update, int Iteration, int Epoch, 
     /// <inheritdoc />
     public override string ToString() =>
         $"clustering update {Update} (iteration {Iteration}, epoch {Epoch}): " +
-        (ChangedFraction is double c ? $"{c:P2} of the assignments changed" : "k-means start") +
+        (ChangedFraction is double c ? $"{c:P2} of the assignments changed" : "start") +
         (ReconstructionLoss is double r ? $", reconstruction {r:G5}" : "") +
         (ClusteringLoss is double k ? $", KL {k:G5}" : "") +
         (EmptyClusters > 0 ? $", {EmptyClusters} empty cluster(s)" : "") +

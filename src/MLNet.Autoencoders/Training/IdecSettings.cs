@@ -12,4 +12,6 @@ internal sealed record IdecSettings(
     double LearningRate,
     int KMeansStarts,
     int Seed,
-    ReconstructionLoss Loss);
+    ReconstructionLoss Loss,
+    DeepClusteringInitialization Initialization,
+    int ManifoldNeighbors);

@@ -10,7 +10,8 @@ namespace MLNet.Autoencoders.Training;
 internal sealed record IdecResult(float[] Centres, double InitialInertia, IReadOnlyList<DeepClusteringUpdate> History, int[] Assignments, string StopReason);
 
 /// <summary>
-/// IDEC (Guo, Gao, Liu &amp; Yin 2017): from a pretrained autoencoder, k-means centres on its latent, then encoder, decoder
+/// IDEC (Guo, Gao, Liu &amp; Yin 2017): from a pretrained autoencoder, starting centres on its latent (k-means, or the
+/// clusters of its manifold layout: <see cref="ManifoldStart"/>), then encoder, decoder
 /// and centres trained together on reconstruction + γ · KL(P ‖ Q). Q is the Student's t soft assignment of each latent row to
 /// the centres (DEC, Xie, Girshick &amp; Farhadi 2016); P is the sharpened target q²/f normalised per row (f = cluster
 /// frequencies), recomputed over all rows every <see cref="IdecSettings.UpdateInterval"/> iterations and held fixed between.
@@ -25,11 +26,20 @@ internal static class IdecTrainer
         long n = all.shape[0];
         var watch = Stopwatch.StartNew();
 
-        // k-means on the pretrained latent.
+        // The starting clusters on the pretrained latent.
         float[] initial;
         double inertia;
+        int[]? heldLabels = null;
         using (var latent = EncodeAll(network, all))
-            (initial, inertia) = LatentKMeans.Fit(latent, s.Clusters, s.KMeansStarts, random, checkAlive);
+        {
+            if (s.Initialization == DeepClusteringInitialization.Manifold)
+                (initial, inertia, heldLabels) = ManifoldStart.Fit(latent, s.Clusters, s.ManifoldNeighbors, s.KMeansStarts, random, checkAlive);
+            else
+                (initial, inertia) = LatentKMeans.Fit(latent, s.Clusters, s.KMeansStarts, random, checkAlive);
+        }
+        // A manifold start holds the target at its clusters for the first third of the epochs, so the encoder learns them
+        // before the self-training target takes over.
+        int heldEpochs = heldLabels is null ? 0 : s.MaximumEpochs / 3;
 
         int latentSize = network.Architecture.LatentSize;
         using var centres = new TorchSharp.Modules.Parameter(tensor(initial).reshape(s.Clusters, latentSize));
@@ -58,6 +68,12 @@ internal static class IdecTrainer
                         var (newTarget, labels) = Targets(network, all, centres, s);
                         target?.Dispose();
                         target = newTarget;
+                        bool holding = epoch <= heldEpochs;
+                        if (holding)
+                        {
+                            target.Dispose();
+                            target = HeldTarget(heldLabels!, s.Clusters);
+                        }
                         double? changed = assignments is null ? null : Changed(assignments, labels);
                         assignments = labels;
                         var update = new DeepClusteringUpdate(history.Count + 1, iteration, epoch, changed,
@@ -68,7 +84,7 @@ internal static class IdecTrainer
                         report(update);
                         reconstructionSum = klSum = 0;
                         rowsSinceUpdate = 0;
-                        if (changed < s.Tolerance)
+                        if (!holding && changed < s.Tolerance)
                         {
                             stop = $"at update {update.Update}: {changed:P3} of the assignments changed, below the tolerance {s.Tolerance:P3}";
                             stopped = true;
@@ -140,6 +156,16 @@ internal static class IdecTrainer
         var p = weight / weight.sum(1, keepdim: true);
         var labels = q.argmax(1).to_type(ScalarType.Int32);
         return (p.MoveToOuterDisposeScope(), labels.data<int>().ToArray());
+    }
+
+    /// <summary>The held target: each row's start cluster with probability 1 − ε, the rest spread evenly (ε = 0.1), so
+    /// the KL term stays finite.</summary>
+    private static Tensor HeldTarget(int[] labels, int k)
+    {
+        const float Smoothing = 0.1f;
+        using var scope = NewDisposeScope();
+        var oneHot = nn.functional.one_hot(tensor(labels).to_type(ScalarType.Int64), k).to_type(ScalarType.Float32);
+        return (oneHot * (1 - Smoothing) + Smoothing / k).MoveToOuterDisposeScope();
     }
 
     /// <summary>The latent of every row, [N, L], in evaluation mode without gradients.</summary>

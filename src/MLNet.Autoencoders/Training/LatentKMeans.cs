@@ -35,6 +35,10 @@ internal static class LatentKMeans
         return (Activations.ToArray(best!.to_type(ScalarType.Float32)), bestInertia);
     }
 
+    /// <summary>The error for a latent with fewer distinct rows than clusters.</summary>
+    internal static InvalidOperationException TooFewDistinctRows(int distinct, int k) => new(
+        $"The latent holds only {distinct} distinct rows, fewer than the {k} clusters (the data has too few distinct rows). Use fewer clusters.");
+
     /// <summary>Squared distances of every row to every centre, [N, k], clipped at 0.</summary>
     internal static Tensor SquaredDistances(Tensor x, Tensor rowNorms, Tensor centres) =>
         (rowNorms.unsqueeze(1) - 2 * x.matmul(centres.t()) + centres.pow(2).sum(1).unsqueeze(0)).clamp_min(0);
@@ -50,9 +54,7 @@ internal static class LatentKMeans
             using var step = NewDisposeScope();
             var weights = nearest.data<double>().ToArray();
             double total = weights.Sum();
-            if (!(total > 0))
-                throw new InvalidOperationException(
-                    $"The latent holds only {c} distinct rows, fewer than the {k} clusters (the data has too few distinct rows). Use fewer clusters.");
+            if (!(total > 0)) throw TooFewDistinctRows(c, k);
             // D² sampling: the next centre is row i with probability weights[i] / total.
             double target = random.NextDouble() * total, running = 0;
             long pick = n - 1;

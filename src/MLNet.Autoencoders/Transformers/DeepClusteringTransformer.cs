@@ -146,8 +146,10 @@ public sealed class DeepClusteringTransformer : ITransformer, IEnumerable<ITrans
     /// <summary>Why the clustering phase stopped (tolerance reached or the maximum number of epochs); null after loading.</summary>
     public string? StopReason { get; }
 
-    /// <summary>The inertia (sum of squared latent distances to the nearest centre) of the best k-means start on the
-    /// pretrained latent, where the clustering phase began; null after loading.</summary>
+    /// <summary>The inertia of the start on the pretrained latent, where the clustering phase began: for the
+    /// <see cref="DeepClusteringInitialization.KMeans"/> start the best run's sum of squared distances to the nearest centre,
+    /// for the <see cref="DeepClusteringInitialization.Manifold"/> start the sum of squared distances of the rows to their own
+    /// cluster's mean latent. Null after loading.</summary>
     public double? InitialKMeansInertia { get; }
 
     /// <inheritdoc />

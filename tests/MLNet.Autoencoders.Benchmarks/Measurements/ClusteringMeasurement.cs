@@ -15,7 +15,8 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 /// pretrain with these options (timed, then k-means on its latent: "AE + k-means"), then the deep-clustering trainer
 /// started from it (<see cref="DeepClusteringOptions.PretrainedAutoencoder"/>).
 /// Options: --rows N (first N of the 70k; default all), --pretrain-epochs, --cluster-epochs, --corruption masking|gaussian,
-/// --noise, --seed (default 0), --threads.
+/// --noise, --seed (default 0), --threads, --initialization manifold|kmeans, --neighbors N. Also measures the manifold start
+/// alone (N2D's clusters on the pretrained latent, before the clustering phase).
 /// </summary>
 internal static class ClusteringMeasurement
 {
@@ -34,6 +35,8 @@ internal static class ClusteringMeasurement
         var defaults = new DeepClusteringOptions { NumberOfThreads = args.GetIntOrNull("--threads"), Seed = seed };
         defaults.PretrainingEpochs = args.GetInt("--pretrain-epochs", defaults.PretrainingEpochs);
         defaults.MaximumClusteringEpochs = args.GetInt("--cluster-epochs", defaults.MaximumClusteringEpochs);
+        defaults.Initialization = Enum.Parse<DeepClusteringInitialization>(args.Get("--initialization", defaults.Initialization.ToString()), ignoreCase: true);
+        defaults.ManifoldNeighbors = args.GetInt("--neighbors", defaults.ManifoldNeighbors);
         if (args.GetOrNull("--corruption") is { } corruption)
         {
             defaults.PretrainingCorruption = Enum.Parse<CorruptionKind>(corruption, ignoreCase: true);
@@ -48,6 +51,7 @@ internal static class ClusteringMeasurement
             ["pretraining_noise"] = defaults.PretrainingCorruption is null ? null : defaults.PretrainingNoiseLevel,
             ["max_clustering_epochs"] = defaults.MaximumClusteringEpochs, ["update_interval"] = defaults.UpdateInterval,
             ["gamma"] = defaults.ClusteringLossWeight, ["tolerance"] = defaults.Tolerance,
+            ["initialization"] = defaults.Initialization.ToString(), ["manifold_neighbors"] = defaults.ManifoldNeighbors,
         };
         var cpuStart = ProcessStats.CpuReading.Now();
 
@@ -86,6 +90,15 @@ internal static class ClusteringMeasurement
         var kMeansLabels = kMeans.Transform(latent).GetColumn<uint>("PredictedLabel").Select(l => (int)l).ToArray();
         result["ae_kmeans"] = Metrics(truth, kMeansLabels, watch.Elapsed.TotalSeconds);
         Console.WriteLine($"[clustering] AE + k-means: {result["ae_kmeans"]!.ToJsonString()}");
+
+        // The manifold start alone (UMAP layout + k-means on it), as the trainer computes it.
+        watch.Restart();
+        using (var latentTensor = TorchSharp.torch.tensor(ColumnReader.ReadVectors(latent, defaults.LatentColumnName).SelectMany(v => v).ToArray()).reshape(all.Count, defaults.LatentDimension))
+        {
+            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, new Random(seed), () => { });
+            result["manifold_start"] = Metrics(truth, startLabels, watch.Elapsed.TotalSeconds);
+        }
+        Console.WriteLine($"[clustering] manifold start: {result["manifold_start"]!.ToJsonString()}");
 
         // Phase 2: deep clustering from that autoencoder.
         var options = defaults;

@@ -44,7 +44,11 @@ internal static class GemmMeasurement
         };
         var shapes = new JsonObject();
         double peak = 0;
-        foreach (var (name, m, k, n, transposeA, transposeB) in Shapes)
+        // --layers 784,500,500,2000,10: the three products of every layer of that mirrored network instead (issue 14's network).
+        var shapeList = args.Get("--layers", "") is { Length: > 0 } layers
+            ? TrainingShapes(layers.Split(',').Select(int.Parse).ToArray(), args.GetInt("--batch-size", 256))
+            : Shapes;
+        foreach (var (name, m, k, n, transposeA, transposeB) in shapeList)
         {
             using var storedA = transposeA ? rand(k, m) : rand(m, k);
             using var storedB = transposeB ? rand(n, k) : rand(k, n);
@@ -72,6 +76,21 @@ internal static class GemmMeasurement
         result["mlp_epoch_gflop"] = epochFlops / 1e9;
         result["mlp_epoch_floor_seconds"] = epochFlops / (peak * 1e9);
         return result;
+    }
+
+    /// <summary>For each Linear(in, out) of the mirrored network: forward x·Wᵀ, grad x = g·W and grad W = gᵀ·x, as autograd runs them.</summary>
+    private static (string, int, int, int, bool, bool)[] TrainingShapes(int[] sizes, int batch)
+    {
+        var path = sizes.Concat(sizes.Reverse().Skip(1)).ToArray();
+        var shapes = new List<(string, int, int, int, bool, bool)>();
+        for (int i = 0; i + 1 < path.Length; i++)
+        {
+            int input = path[i], output = path[i + 1];
+            shapes.Add(($"{input}->{output} forward x·Wᵀ", batch, input, output, false, true));
+            if (i > 0) shapes.Add(($"{input}->{output} grad x g·W", batch, output, input, false, false));
+            shapes.Add(($"{input}->{output} grad W gᵀ·x", output, batch, input, true, false));
+        }
+        return shapes.ToArray();
     }
 
     private static long MlpWeights()

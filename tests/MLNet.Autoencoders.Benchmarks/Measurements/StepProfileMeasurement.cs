@@ -31,10 +31,13 @@ internal static class StepProfileMeasurement
         if (args.GetIntOrNull("--threads") is int threads) torch.set_num_threads(threads);
         TorchSharpSetup.EnsureLoaded();
         using var generator = new Generator(0);
-        using var data = rand(60_000, 784, generator: generator);
-        using var network = nn.Sequential(
-            nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 32),
-            nn.Linear(32, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 784));
+        
+        // --layers 784,500,500,2000,10 --output linear profiles the deep-clustering network (issue 14) instead.
+        int[] sizes = args.Get("--layers", "784,512,256,32").Split(',').Select(int.Parse).ToArray();
+        bool sigmoid = args.Get("--output", "sigmoid") == "sigmoid";
+        int rowsInData = 60_000, inputSize = sizes[0];
+        using var network = nn.Sequential(Mirror(sizes).ToArray());
+        using var data = rand(rowsInData, inputSize, generator: generator);
         using var optimizer = optim.Adam(network.parameters(), 1e-3);
         string[] phases = ["gather", "forward", "loss", "backward", "optimizer", "read loss"];
         var totals = new double[phases.Length];
@@ -47,12 +50,12 @@ internal static class StepProfileMeasurement
             double Lap() { double t = watch.Elapsed.TotalMilliseconds; watch.Restart(); return t; }
             watch.Restart();
             var rows = new long[batchSize];
-            for (int i = 0; i < batchSize; i++) rows[i] = random.Next(60_000);
+            for (int i = 0; i < batchSize; i++) rows[i] = random.Next(rowsInData);
             var batch = data.index_select(0, tensor(rows));
             times[0] = Lap();
             var output = network.forward(batch);
             times[1] = Lap();
-            var loss = nn.functional.mse_loss(output.sigmoid(), batch);
+            var loss = nn.functional.mse_loss(sigmoid ? output.sigmoid() : output, batch);
             times[2] = Lap();
             optimizer.zero_grad();
             loss.backward();
@@ -64,7 +67,7 @@ internal static class StepProfileMeasurement
             times[5] = Lap();
             if (step >= 0) for (int p = 0; p < phases.Length; p++) totals[p] += times[p];
         }
-        var result = new JsonObject { ["kind"] = "profile", ["implementation"] = "MLNet.Autoencoders", ["machine"] = MachineFacts.Describe(), ["steps"] = steps, ["batch_size"] = batchSize, ["optimizer"] = fused ? "fused" : "torchsharp" };
+        var result = new JsonObject { ["kind"] = "profile", ["implementation"] = "MLNet.Autoencoders", ["machine"] = MachineFacts.Describe(), ["steps"] = steps, ["batch_size"] = batchSize, ["optimizer"] = fused ? "fused" : "torchsharp", ["layers"] = string.Join("-", sizes), ["output"] = sigmoid ? "sigmoid" : "linear" };
         var perStep = new JsonObject();
         double sum = totals.Sum() / steps;
         for (int p = 0; p < phases.Length; p++)
@@ -76,5 +79,17 @@ internal static class StepProfileMeasurement
         result["ms_per_step_total"] = sum;
         result["seconds_per_epoch_estimate"] = sum * Math.Ceiling(60_000.0 / batchSize) / 1000;
         return result;
+    }
+
+    /// <summary>Linear + ReLU layers through the sizes and back (no activation on the latent or the output), as the library's network.</summary>
+    private static IEnumerable<(string, nn.Module<Tensor, Tensor>)> Mirror(int[] sizes)
+    {
+        var path = sizes.Concat(sizes.Reverse().Skip(1)).ToArray();
+        int latent = sizes.Length - 1;
+        for (int i = 0; i < path.Length - 1; i++)
+        {
+            yield return ($"linear{i}", nn.Linear(path[i], path[i + 1]));
+            if (i != latent - 1 && i != path.Length - 2) yield return ($"relu{i}", nn.ReLU());
+        }
     }
 }

@@ -103,6 +103,8 @@ public class DeepClusteringBadInputTests
     [InlineData("Tolerance")]
     [InlineData("MaximumClusteringEpochs")]
     [InlineData("KMeansInitializations")]
+    [InlineData("ManifoldNeighbors")]
+    [InlineData("Initialization")]
     [InlineData("PretrainingEpochs")]
     [InlineData("PretrainingNoiseLevel")]
     [InlineData("LatentDimension")]
@@ -115,7 +117,7 @@ public class DeepClusteringBadInputTests
         var options = SmallDeepClustering.Options();
         var property = typeof(DeepClusteringOptions).GetProperty(option)!;
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-        property.SetValue(options, type == typeof(int) ? 0 : option == "PretrainingNoiseLevel" ? 1.5 : option == "Tolerance" ? 1.0 : (object)0.0);
+        property.SetValue(options, type == typeof(DeepClusteringInitialization) ? (DeepClusteringInitialization)7 : type == typeof(int) ? 0 : option == "PretrainingNoiseLevel" ? 1.5 : option == "Tolerance" ? 1.0 : (object)0.0);
         var e = Assert.ThrowsAny<ArgumentException>(() => ml.Clustering.Trainers.DeepClustering(options));
         Assert.Equal(option, e.ParamName);
     }

@@ -145,11 +145,44 @@ public class DeepClusteringOptionTests
     [Fact]
     public void More_kmeans_starts_never_give_a_worse_start()
     {
-        var (one, _) = Fit(o => o.KMeansInitializations = 1);
-        var (eight, _) = Fit(o => o.KMeansInitializations = 8);
+        var (one, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.KMeansInitializations = 1; });
+        var (eight, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.KMeansInitializations = 8; });
         using (one) using (eight)
         {
             Assert.True(eight.InitialKMeansInertia < one.InitialKMeansInertia, $"{eight.InitialKMeansInertia} vs {one.InitialKMeansInertia}");
+        }
+    }
+
+    [Fact]
+    public void Initialization_and_manifold_neighbors_choose_the_start()
+    {
+        var (manifold, data) = Fit(o => o.Initialization = DeepClusteringInitialization.Manifold);
+        var (kMeans, _) = Fit(o => o.Initialization = DeepClusteringInitialization.KMeans);
+        var (fewNeighbors, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.Manifold; o.ManifoldNeighbors = 4; });
+        var (neighborsIgnored, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.ManifoldNeighbors = 4; });
+        using (manifold) using (kMeans) using (fewNeighbors) using (neighborsIgnored)
+        {
+            Assert.Equal(DeepClusteringInitialization.Manifold, new DeepClusteringOptions().Initialization);
+            Assert.NotEqual(manifold.InitialKMeansInertia, kMeans.InitialKMeansInertia);
+            Assert.NotEqual(manifold.InitialKMeansInertia, fewNeighbors.InitialKMeansInertia);
+            Assert.Equal(kMeans.InitialKMeansInertia, neighborsIgnored.InitialKMeansInertia);
+            Assert.True(SyntheticData.MaxAbsDifference(Latents(manifold, data), Latents(kMeans, data)) > 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void The_manifold_start_holds_the_target_for_the_first_third_of_the_epochs()
+    {
+        // 5 iterations per epoch, an update every 2, tolerance 0.99 (the first comparison stops). The k-means start stops at
+        // the second update; the manifold start holds its target through epoch 1 of 3 (updates at iterations 0, 2, 4) and
+        // stops at the first update after it.
+        var (kMeans, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.UpdateInterval = 2; o.Tolerance = 0.99; o.MaximumClusteringEpochs = 3; });
+        var (manifold, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.Manifold; o.UpdateInterval = 2; o.Tolerance = 0.99; o.MaximumClusteringEpochs = 3; });
+        using (kMeans) using (manifold)
+        {
+            Assert.Equal([0, 2, 2], kMeans.ClusteringHistory.Select(u => u.Iteration));
+            Assert.Equal([0, 2, 4, 6, 6], manifold.ClusteringHistory.Select(u => u.Iteration));
+            Assert.Contains("tolerance", manifold.StopReason);
         }
     }
 

@@ -1,0 +1,79 @@
+using MLNet.Autoencoders.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MLNet.Autoencoders.Tests.Clustering;
+
+/// <summary>The N2D start: UMAP's layout follows the data's manifold where k-means on the raw coordinates cannot.</summary>
+public class ManifoldStartTests
+{
+    /// <summary>Two interleaved half circles ("two moons", as scikit-learn's make_moons: evenly spaced along each arc), 300
+    /// points each, with a little seeded Gaussian noise.</summary>
+    private static (float[] Points, int[] Truth) TwoMoons(int perMoon = 300, int seed = 0)
+    {
+        var random = new Random(seed);
+        var points = new float[perMoon * 2 * 2];
+        var truth = new int[perMoon * 2];
+        for (int i = 0; i < perMoon * 2; i++)
+        {
+            int moon = i % 2;
+            double t = Math.PI * (i / 2) / (perMoon - 1);
+            double x = moon == 0 ? Math.Cos(t) : 1 - Math.Cos(t);
+            double y = moon == 0 ? Math.Sin(t) : 0.5 - Math.Sin(t);
+            points[2 * i] = (float)(x + 0.05 * Gaussian(random));
+            points[2 * i + 1] = (float)(y + 0.05 * Gaussian(random));
+            truth[i] = moon;
+        }
+        return (points, truth);
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private static double TwoClusterAccuracy(int[] truth, int[] labels)
+    {
+        double agree = truth.Zip(labels, (t, l) => t == l ? 1.0 : 0.0).Average();
+        return Math.Max(agree, 1 - agree);
+    }
+
+    [Fact]
+    public void The_manifold_start_separates_two_moons_that_kmeans_cuts_across()
+    {
+        var (points, truth) = TwoMoons();
+        using var latent = tensor(points).reshape(truth.Length, 2);
+        var (_, _, manifoldLabels) = ManifoldStart.Fit(latent, 2, 20, 4, new Random(1), () => { });
+        var (centres, _) = LatentKMeans.Fit(latent, 2, 4, new Random(1), () => { });
+        using var centreTensor = tensor(centres).reshape(2, 2);
+        var kMeansLabels = ManifoldStart.Nearest(latent, centreTensor);
+
+        double manifold = TwoClusterAccuracy(truth, manifoldLabels), kMeans = TwoClusterAccuracy(truth, kMeansLabels);
+        Assert.True(manifold > 0.97, $"manifold start {manifold:F3}");
+        Assert.True(kMeans < 0.9, $"k-means {kMeans:F3}");
+    }
+
+    [Fact]
+    public void The_layout_is_seeded_and_has_one_row_per_input_row()
+    {
+        var (points, truth) = TwoMoons(100);
+        using var latent = tensor(points).reshape(truth.Length, 2);
+        var first = ManifoldEmbedding.Fit(latent, 3, 10, new Random(5), () => { });
+        var again = ManifoldEmbedding.Fit(latent, 3, 10, new Random(5), () => { });
+        var other = ManifoldEmbedding.Fit(latent, 3, 10, new Random(6), () => { });
+        Assert.Equal(truth.Length * 3, first.Length);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.All(first, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Identical_rows_and_fewer_rows_than_neighbours_still_give_a_finite_layout()
+    {
+        // 12 rows, 4 of them the same point; 20 neighbours asked for.
+        var points = new float[24];
+        var random = new Random(2);
+        for (int i = 4; i < 24; i++) points[i] = (float)random.NextDouble();
+        using var latent = tensor(points).reshape(12, 2);
+        var layout = ManifoldEmbedding.Fit(latent, 2, 20, new Random(1), () => { });
+        Assert.All(layout, v => Assert.True(float.IsFinite(v)));
+    }
+}
