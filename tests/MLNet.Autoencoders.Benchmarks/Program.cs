@@ -17,8 +17,8 @@
 //   ... -- --measure report   (rewrite RESULTS.md from results/latest.json)
 //   ... -- --measure gemm [--threads N] [--layers 784,500,500,2000,10]   (libtorch matrix-multiply GFLOP/s at the MLP's
 //       shapes, or at every product of the given mirrored network; the epoch's FLOP floor)
-//   ... -- --measure profile [--steps N] [--threads N] [--layers 784,500,500,2000,10 --output linear]   (ms per training
-//       step of the MLP, or of the given network: gather, forward, loss, backward, Adam)
+//   ... -- --measure profile [--steps N] [--threads N] [--layers 784,500,500,2000,10 --output linear --rows 70000]   (ms per
+//       training step of the MLP, or of the given network: gather, forward, loss, backward, Adam; the epoch estimate for --rows)
 using MLNet.Autoencoders.Benchmarks.Infrastructure;
 using MLNet.Autoencoders.Benchmarks.Measurements;
 

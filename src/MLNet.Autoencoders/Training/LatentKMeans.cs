@@ -43,6 +43,20 @@ internal static class LatentKMeans
     internal static Tensor SquaredDistances(Tensor x, Tensor rowNorms, Tensor centres) =>
         (rowNorms.unsqueeze(1) - 2 * x.matmul(centres.t()) + centres.pow(2).sum(1).unsqueeze(0)).clamp_min(0);
 
+    /// <summary>Each row's nearest centre (0-based).</summary>
+    internal static int[] Assign(Tensor x, Tensor centres)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x64 = x.to_type(ScalarType.Float64);
+        var distances = SquaredDistances(x64, x64.pow(2).sum(1), centres.to_type(ScalarType.Float64));
+        return distances.argmin(1).to_type(ScalarType.Int32).data<int>().ToArray();
+    }
+
+    /// <summary>Per cluster, the sum of its rows ([k, L], the rows' type) and how many rows it has ([k, 1], float64).</summary>
+    internal static (Tensor Sums, Tensor Counts) Totals(Tensor x, Tensor labels, int k) =>
+        (zeros(k, x.shape[1], dtype: x.dtype).index_add_(0, labels, x, 1), bincount(labels, minlength: k).to_type(ScalarType.Float64).unsqueeze(1));
+
     private static Tensor PlusPlus(Tensor x, Tensor rowNorms, int k, Random random)
     {
         long n = x.shape[0];
@@ -85,8 +99,7 @@ internal static class LatentKMeans
             if (previous is not null && labels.eq(previous).all().item<bool>()) break;
             previous?.Dispose();
             previous = labels.MoveToOuterDisposeScope();
-            var sums = zeros_like(centres).index_add_(0, labels, x, 1);
-            var counts = bincount(labels, minlength: k).to_type(ScalarType.Float64).unsqueeze(1);
+            var (sums, counts) = Totals(x, labels, k);
             // An emptied cluster keeps its centre (it may win rows back at the next step).
             var updated = where(counts > 0, sums / counts.clamp_min(1), centres).MoveToOuterDisposeScope();
             centres.Dispose();

@@ -14,8 +14,8 @@ namespace MLNet.Autoencoders.Training;
 internal static class ManifoldStart
 {
     /// <returns>The centres (k × L, row-major), their inertia on the latent, and each row's cluster (0-based).</returns>
-    /// <remarks>If the layout's k-means leaves a cluster without rows, k-means on the latent itself is used (the
-    /// <see cref="DeepClusteringInitialization.KMeans"/> start).</remarks>
+    /// <remarks>If the layout's k-means leaves a cluster without rows, k-means on the latent itself gives the centres and
+    /// the clusters (as the <see cref="DeepClusteringInitialization.KMeans"/> start, but still held as the target).</remarks>
     public static (float[] Centres, double Inertia, int[] Labels) Fit(Tensor latent, int k, int neighbors, int kMeansStarts, Random random, Action checkAlive)
     {
         using var scope = NewDisposeScope();
@@ -25,11 +25,11 @@ internal static class ManifoldStart
         float[] layout = ManifoldEmbedding.Fit(latent, k, neighbors, random, checkAlive);
         var layoutTensor = tensor(layout).reshape(n, k);
         var (layoutCentres, _) = LatentKMeans.Fit(layoutTensor, k, kMeansStarts, random, checkAlive);
-        int[] labels = Nearest(layoutTensor, tensor(layoutCentres).reshape(k, k));
+        int[] labels = LatentKMeans.Assign(layoutTensor, tensor(layoutCentres).reshape(k, k));
         if (labels.Distinct().Count() < k)
         {
             var (centres, inertia) = LatentKMeans.Fit(latent, k, kMeansStarts, random, checkAlive);
-            return (centres, inertia, Nearest(latent, tensor(centres).reshape(k, latent.shape[1])));
+            return (centres, inertia, LatentKMeans.Assign(latent, tensor(centres).reshape(k, latent.shape[1])));
         }
         return Means(latent, labels, k);
     }
@@ -46,16 +46,6 @@ internal static class ManifoldStart
         return seen.Count;
     }
 
-    /// <summary>Each row's nearest centre.</summary>
-    internal static int[] Nearest(Tensor x, Tensor centres)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var x64 = x.to_type(ScalarType.Float64);
-        var distances = LatentKMeans.SquaredDistances(x64, x64.pow(2).sum(1), centres.to_type(ScalarType.Float64));
-        return distances.argmin(1).to_type(ScalarType.Int32).data<int>().ToArray();
-    }
-
     /// <summary>Each cluster's mean latent row and the sum of squared distances of the rows to their own cluster's mean.</summary>
     private static (float[] Centres, double Inertia, int[] Labels) Means(Tensor latent, int[] labels, int k)
     {
@@ -63,8 +53,8 @@ internal static class ManifoldStart
         using var noGrad = no_grad();
         var x = latent.to_type(ScalarType.Float64);
         var index = tensor(labels).to_type(ScalarType.Int64);
-        var sums = zeros(k, x.shape[1], dtype: ScalarType.Float64).index_add_(0, index, x, 1);
-        var centres = sums / bincount(index, minlength: k).to_type(ScalarType.Float64).unsqueeze(1);
+        var (sums, counts) = LatentKMeans.Totals(x, index, k);
+        var centres = sums / counts;
         double inertia = (x - centres.index_select(0, index)).pow(2).sum().item<double>();
         return (Activations.ToArray(centres.to_type(ScalarType.Float32)), inertia, labels);
     }

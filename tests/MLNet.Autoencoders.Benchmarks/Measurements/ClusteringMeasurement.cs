@@ -91,7 +91,8 @@ internal static class ClusteringMeasurement
         result["ae_kmeans"] = Metrics(truth, kMeansLabels, watch.Elapsed.TotalSeconds);
         Console.WriteLine($"[clustering] AE + k-means: {result["ae_kmeans"]!.ToJsonString()}");
 
-        // The manifold start alone (UMAP layout + k-means on it), as the trainer computes it.
+        // The manifold start alone (UMAP layout + k-means on it): the trainer's computation with this measurement's own
+        // random stream, so it is computed again inside the trainer (164 s at 70k rows); its labels are not exposed there.
         watch.Restart();
         using (var latentTensor = TorchSharp.torch.tensor(ColumnReader.ReadVectors(latent, defaults.LatentColumnName).SelectMany(v => v).ToArray()).reshape(all.Count, defaults.LatentDimension))
         {

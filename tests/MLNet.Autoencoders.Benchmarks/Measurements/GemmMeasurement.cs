@@ -81,7 +81,7 @@ internal static class GemmMeasurement
     /// <summary>For each Linear(in, out) of the mirrored network: forward x·Wᵀ, grad x = g·W and grad W = gᵀ·x, as autograd runs them.</summary>
     private static (string, int, int, int, bool, bool)[] TrainingShapes(int[] sizes, int batch)
     {
-        var path = sizes.Concat(sizes.Reverse().Skip(1)).ToArray();
+        var path = MirroredLayers.Path(sizes);
         var shapes = new List<(string, int, int, int, bool, bool)>();
         for (int i = 0; i + 1 < path.Length; i++)
         {

@@ -31,11 +31,10 @@ internal static class StepProfileMeasurement
         if (args.GetIntOrNull("--threads") is int threads) torch.set_num_threads(threads);
         TorchSharpSetup.EnsureLoaded();
         using var generator = new Generator(0);
-        
         // --layers 784,500,500,2000,10 --output linear profiles the deep-clustering network (issue 14) instead.
         int[] sizes = args.Get("--layers", "784,512,256,32").Split(',').Select(int.Parse).ToArray();
         bool sigmoid = args.Get("--output", "sigmoid") == "sigmoid";
-        int rowsInData = 60_000, inputSize = sizes[0];
+        int rowsInData = args.GetInt("--rows", 60_000), inputSize = sizes[0];
         using var network = nn.Sequential(Mirror(sizes).ToArray());
         using var data = rand(rowsInData, inputSize, generator: generator);
         using var optimizer = optim.Adam(network.parameters(), 1e-3);
@@ -77,14 +76,14 @@ internal static class StepProfileMeasurement
         }
         result["ms_per_step"] = perStep;
         result["ms_per_step_total"] = sum;
-        result["seconds_per_epoch_estimate"] = sum * Math.Ceiling(60_000.0 / batchSize) / 1000;
+        result["seconds_per_epoch_estimate"] = sum * Math.Ceiling((double)rowsInData / batchSize) / 1000;
         return result;
     }
 
     /// <summary>Linear + ReLU layers through the sizes and back (no activation on the latent or the output), as the library's network.</summary>
     private static IEnumerable<(string, nn.Module<Tensor, Tensor>)> Mirror(int[] sizes)
     {
-        var path = sizes.Concat(sizes.Reverse().Skip(1)).ToArray();
+        var path = MirroredLayers.Path(sizes);
         int latent = sizes.Length - 1;
         for (int i = 0; i < path.Length - 1; i++)
         {

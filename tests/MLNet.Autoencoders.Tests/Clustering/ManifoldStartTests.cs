@@ -44,7 +44,7 @@ public class ManifoldStartTests
         var (_, _, manifoldLabels) = ManifoldStart.Fit(latent, 2, 20, 4, new Random(1), () => { });
         var (centres, _) = LatentKMeans.Fit(latent, 2, 4, new Random(1), () => { });
         using var centreTensor = tensor(centres).reshape(2, 2);
-        var kMeansLabels = ManifoldStart.Nearest(latent, centreTensor);
+        var kMeansLabels = LatentKMeans.Assign(latent, centreTensor);
 
         double manifold = TwoClusterAccuracy(truth, manifoldLabels), kMeans = TwoClusterAccuracy(truth, kMeansLabels);
         Assert.True(manifold > 0.97, $"manifold start {manifold:F3}");
