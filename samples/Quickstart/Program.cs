@@ -48,7 +48,7 @@ var options = new AutoencoderOptions
 };
 Console.WriteLine($"Training a {string.Join("-", [FashionMnist.FeatureCount, .. options.HiddenLayerSizes, Rank])} autoencoder for {options.Epochs} epochs...");
 var watch = Stopwatch.StartNew();
-var autoencoder = mlContext.Transforms.Autoencoder(options).Fit(train);
+using var autoencoder = mlContext.Transforms.Autoencoder(options).Fit(train);
 var aeFitTime = watch.Elapsed;
 var aeTest = autoencoder.Transform(test);
 double aeMse = aeTest.GetColumn<float[]>("ReconstructionError").Select(e => e[0]).Average(e => (double)e);
@@ -80,7 +80,8 @@ Console.WriteLine();
 Console.WriteLine($"Saved the pipeline to {zipPath} ({new FileInfo(zipPath).Length / 1024} KB).");
 
 var loaded = new MLContext().Model.Load(zipPath, out _);
-var engine = mlContext.Model.CreatePredictionEngine<FashionMnistRow, Prediction>(loaded);
+using var loadedDisposal = loaded as IDisposable;   // deletes ML.NET's temp copy of the graph (README, "How saving works")
+using var engine = mlContext.Model.CreatePredictionEngine<FashionMnistRow, Prediction>(loaded);
 var first = mlContext.Data.CreateEnumerable<FashionMnistRow>(test, reuseRowObject: false).First();
 var prediction = engine.Predict(first);
 Console.WriteLine($"Loaded it back and scored one {FashionMnist.ClassNames[(int)first.Label]}: cluster {prediction.PredictedLabel}, latent [{string.Join(", ", prediction.Latent.Take(4).Select(v => v.ToString("F3")))}, ...]");

@@ -47,6 +47,8 @@ public sealed partial class AutoencoderTransformer : ITransformer, IDisposable
     /// <summary>The batched ONNX Runtime scorer behind Transform (for tests).</summary>
     internal OnnxBatchScorer Scorer => featurizer.Scorer;
 
+    internal string? ServingFile => featurizer.ServingFile;
+
     internal MlpWeights Weights { get; }
 
     /// <summary>The input column's name.</summary>

@@ -21,6 +21,7 @@ internal sealed class OnnxFeaturizer : IDisposable
     private readonly OnnxBatchScorer scorer;
     private readonly object servingLock = new();
     private ITransformer? serving;
+    private string? servingFile;
     private bool disposed;
 
     /// <param name="transforms">Makes the serving OnnxTransformer.</param>
@@ -41,6 +42,9 @@ internal sealed class OnnxFeaturizer : IDisposable
     }
 
     public OutputColumns Outputs { get; }
+
+    /// <summary>The serving graph's file while the serving transformer exists (tests check it is deleted).</summary>
+    internal string? ServingFile => servingFile;
 
     public OnnxBatchScorer Scorer
     {
@@ -111,7 +115,8 @@ internal sealed class OnnxFeaturizer : IDisposable
     {
         var columns = Outputs.Names.ToArray();
         var tensorNames = columns.Select(ServingTensor).ToArray();
-        IEstimator<ITransformer> estimator = transforms.ApplyOnnxModel(tensorNames, [Outputs.InputColumn], new MemoryStream(GetServingModel()));
+        servingFile = ServingModelFiles.Write(GetServingModel());
+        IEstimator<ITransformer> estimator = transforms.ApplyOnnxModel(tensorNames, [Outputs.InputColumn], servingFile);
         var renamed = tensorNames.Zip(columns).Where(p => p.First != p.Second).ToArray();
         if (renamed.Length > 0)
         {
@@ -129,5 +134,6 @@ internal sealed class OnnxFeaturizer : IDisposable
         disposed = true;
         scorer.Dispose();
         (serving as IDisposable)?.Dispose();
+        if (servingFile is not null) ServingModelFiles.Delete(servingFile);
     }
 }

@@ -40,4 +40,32 @@ public class ServingTests
         var loaded = new MLContext().Model.Load(file.Path, out _);
         Assert.Equal(expected, loaded.Transform(data).GetColumn<float[]>("Error").Select(e => e[0]).ToArray(), new FloatComparer(1e-5f));
     }
+
+    /// <summary>
+    /// Saving makes the serving OnnxTransformer, whose graph lives in a temp file; disposing the model deletes it (ML.NET,
+    /// given a stream, left a file of its own behind for every fitted model), and the saved zip still scores the same.
+    /// </summary>
+    [Fact]
+    public void Disposing_a_saved_model_deletes_its_serving_graph_file()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = SyntheticData.Rows(50);
+        var data = SyntheticData.Load(ml, rows);
+        using var file = new TempFile();
+        float[][] expected;
+        string servingFile;
+        using (var model = Kinds.Estimator(ml, Kind.Plain, o => o.ReconstructionErrorColumnName = "Error").Fit(data))
+        {
+            Assert.Null(model.ServingFile);
+            ml.Model.Save(model, data.Schema, file.Path);
+            servingFile = Assert.IsType<string>(model.ServingFile);
+            Assert.True(File.Exists(servingFile));
+            expected = model.Transform(data).GetColumn<float[]>("Error").ToArray();
+        }
+        Assert.False(File.Exists(servingFile));
+
+        var loaded = new MLContext().Model.Load(file.Path, out _);
+        using var disposal = loaded as IDisposable;
+        Assert.Equal(expected.Select(e => e[0]), loaded.Transform(data).GetColumn<float[]>("Error").Select(e => e[0]), new FloatComparer(1e-5f));
+    }
 }
