@@ -40,6 +40,7 @@ internal static class IdecTrainer
         // A manifold start holds the target at its clusters for the first third of the epochs, so the encoder learns them
         // before the self-training target takes over.
         int heldEpochs = heldLabels is null ? 0 : s.MaximumEpochs / 3;
+        using var heldTarget = heldLabels is null ? null : HeldTarget(heldLabels, s.Clusters);
 
         int latentSize = network.Architecture.LatentSize;
         using var centres = new TorchSharp.Modules.Parameter(tensor(initial).reshape(s.Clusters, latentSize));
@@ -66,14 +67,10 @@ internal static class IdecTrainer
                     if (iteration % s.UpdateInterval == 0)
                     {
                         var (newTarget, labels) = Targets(network, all, centres, s);
-                        target?.Dispose();
-                        target = newTarget;
                         bool holding = epoch <= heldEpochs;
-                        if (holding)
-                        {
-                            target.Dispose();
-                            target = HeldTarget(heldLabels!, s.Clusters);
-                        }
+                        if (!ReferenceEquals(target, heldTarget)) target?.Dispose();
+                        if (holding) newTarget.Dispose();
+                        target = holding ? heldTarget : newTarget;
                         double? changed = assignments is null ? null : Changed(assignments, labels);
                         assignments = labels;
                         var update = new DeepClusteringUpdate(history.Count + 1, iteration, epoch, changed,
@@ -132,7 +129,7 @@ internal static class IdecTrainer
         }
         finally
         {
-            target?.Dispose();
+            if (!ReferenceEquals(target, heldTarget)) target?.Dispose();
         }
     }
 
