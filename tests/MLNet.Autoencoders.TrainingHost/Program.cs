@@ -1,4 +1,6 @@
 // One training run in its own process, for the tests that kill a Fit (SIGKILL) and resume it from its checkpoint.
+// "TrainingHost mkl" instead prints what loading did to libtorch's MKL (TorchSharpSetup.MklCodePathState) and what MKL's
+// mkl_serv_intel_cpu_true answers, for the test of the MLNET_AUTOENCODERS_MKL_AVX512_ON_AMD opt-out.
 // Usage: TrainingHost <kind> <epochs> <model.zip> [--checkpoint PATH] [--resume PATH] [--wait-after "epoch <stage> <n>"]
 //   kind: mlp (validation and early stopping on), greedy (stacked: greedy pretraining first), vae, stream (streamed rows)
 // Prints "epoch <stage> <n>" after every epoch (flushed), then "done" once the model is saved. With --wait-after it stops
@@ -7,6 +9,7 @@ using Microsoft.ML;
 using MLNet.Autoencoders;
 
 string kind = args[0];
+if (kind == "mkl") return MklReport();
 int epochs = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
 string modelPath = args[2];
 string? checkpoint = Option("--checkpoint"), resume = Option("--resume"), waitAfter = Option("--wait-after");
@@ -48,6 +51,16 @@ else
 ml.Model.Save(model, data.Schema, modelPath);
 Console.WriteLine("done");
 return 0;
+
+static unsafe int MklReport()
+{
+    TorchSharpSetup.EnsureLoaded();
+    Console.WriteLine($"state {TorchSharpSetup.MklCodePathState}");
+    var library = System.Runtime.InteropServices.NativeLibrary.Load(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libtorch_cpu.so"));
+    var function = System.Runtime.InteropServices.NativeLibrary.GetExport(library, "mkl_serv_intel_cpu_true");
+    Console.WriteLine($"answer {((delegate* unmanaged<int>)function)()}");
+    return 0;
+}
 
 // Rows that depend only on their index: every process sees the same data.
 static IEnumerable<Row> Rows(int count) => Enumerable.Range(0, count).Select(i => new Row

@@ -25,6 +25,12 @@ double loadDiff = MaxDifference(fitted, loaded), typedDiff = MaxDifference(fitte
 var rebuilt = typed.Reconstruct(ml.Data.CreateEnumerable<Row>(data, reuseRowObject: false).First().Features);
 Console.WriteLine($"{fitted.Length} rows: |fitted - Model.Load| = {loadDiff:E1}, |fitted - typed Load| = {typedDiff:E1}, reconstruction of {rebuilt.Length} values");
 bool ok = fitted.Length == 600 && loadDiff <= 1e-5 && typedDiff <= 1e-5 && rebuilt.Length == 784;
+// On an AMD processor with AVX-512 the library turns on MKL's AVX-512 kernels (README "Performance"): it must in every layout.
+bool amdWithAvx512 = System.Runtime.Intrinsics.X86.X86Base.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.IsSupported
+    && System.Runtime.Intrinsics.X86.X86Base.CpuId(0, 0).Ebx == 0x68747541 // "Auth" of "AuthenticAMD"
+    && Environment.GetEnvironmentVariable("MLNET_AUTOENCODERS_MKL_AVX512_ON_AMD") is not "0";
+Console.WriteLine($"MKL code path: {TorchSharpSetup.MklCodePathState}");
+ok &= !amdWithAvx512 || TorchSharpSetup.MklCodePathState == "applied";
 Console.WriteLine(ok ? "OK: trained, saved, reloaded and scored the same" : "MISMATCH");
 return ok ? 0 : 1;
 

@@ -62,6 +62,8 @@ internal static class TorchSharpNativeLoader
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
+            // Before any tensor work, so MKL's first dispatch already sees the change.
+            MklCodePath.ApplyIfWanted();
             initialized = true;
         }
         catch (Exception e) when (e is NotSupportedException or TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)

@@ -13,4 +13,13 @@ public static class TorchSharpSetup
     /// <summary>Loads TorchSharp's native backend, applying the fix where the system needs it.</summary>
     /// <exception cref="InvalidOperationException">The backend does not load; the message names the file and the fix.</exception>
     public static void EnsureLoaded() => TorchSharpNativeLoader.EnsureInitialized();
+
+    /// <summary>
+    /// What loading did to libtorch's oneMKL in this process: <c>"applied"</c> when MKL was made to run its AVX-512
+    /// kernels on an AMD processor that has them (Zen 4, Zen 5; MKL otherwise runs a generic path there, about half as fast
+    /// at training shapes), else why not (an Intel processor, AMD without AVX-512, the opt-out variable
+    /// <c>MLNET_AUTOENCODERS_MKL_AVX512_ON_AMD=0</c>, another libtorch build), or <c>"not checked"</c> before the first load.
+    /// The change is process-wide and in memory only (README: "Speed on AMD processors").
+    /// </summary>
+    public static string MklCodePathState => MklCodePath.State;
 }

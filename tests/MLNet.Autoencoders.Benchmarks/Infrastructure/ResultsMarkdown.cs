@@ -30,16 +30,19 @@ internal static class ResultsMarkdown
 
     public static string End(string cpuKind) => $"{EndPrefix} {cpuKind} -->";
 
-    /// <summary>The CPU's model name without trademarks and filler: "Intel(R) Xeon(R) Processor" → "Intel Xeon".</summary>
-    public static string CpuKind(string? modelName)
+    /// <summary>The CPU's model name without trademarks and filler: "Intel(R) Xeon(R) Processor" → "Intel Xeon"; an AMD
+    /// name gets its family, because "AMD EPYC" covers Zen 2 (family 23, AVX2) to Zen 5 (family 26, AVX-512), which
+    /// libtorch's MKL treats very differently.</summary>
+    public static string CpuKind(string? modelName, int? family = null)
     {
         string kind = Regex.Replace(modelName ?? "unknown CPU", @"\((R|TM)\)|\b(Processor|CPU)\b|@.*$", " ", RegexOptions.IgnoreCase);
-        return Regex.Replace(kind, @"\s+", " ").Trim();
+        kind = Regex.Replace(kind, @"\s+", " ").Trim();
+        return family is int f && kind.StartsWith("AMD", StringComparison.Ordinal) ? $"{kind} family {f}" : kind;
     }
 
     public static void Update(string path, JsonObject report)
     {
-        string kind = CpuKind(report["machine"]?["cpu"]?.GetValue<string>());
+        string kind = CpuKind(report["machine"]?["cpu"]?.GetValue<string>(), report["machine"]?["cpu_family"]?.GetValue<int>());
         string generated = Render(report, kind);
         string text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmark results\n";
         int start = text.IndexOf(Start(kind), StringComparison.Ordinal), end = text.IndexOf(End(kind), StringComparison.Ordinal);
@@ -60,7 +63,9 @@ internal static class ResultsMarkdown
         md.AppendLine();
         md.AppendLine($"Machine: {machine["cpu"]} × {machine["cores"]} cores, {N(machine["memory_gb"], "F0")} GB, {machine["os"]}, {machine["dotnet"]}; " +
                       $"MLNet.Autoencoders {machine["MLNet.Autoencoders"]}, Microsoft.ML {machine["Microsoft.ML"]}, TorchSharp {machine["TorchSharp"]}, " +
-                      $"ONNX Runtime {machine["Microsoft.ML.OnnxRuntime"]}; libtorch threads {machine["torch_threads"]}. Command: `{report["command"]}`.");
+                      $"ONNX Runtime {machine["Microsoft.ML.OnnxRuntime"]}; libtorch threads {machine["torch_threads"]}" +
+                      (machine["cpu_family"] is null ? "" : $"; CPU family {machine["cpu_family"]}, AVX-512 {((bool?)machine["avx512"] == true ? "yes" : "no")}, MKL code path: {machine["mkl_code_path"]}") +
+                      $". Command: `{report["command"]}`.");
         md.AppendLine();
 
         Training(md, results);

@@ -40,7 +40,7 @@ internal static class GemmMeasurement
         var result = new JsonObject
         {
             ["kind"] = "gemm", ["implementation"] = "MLNet.Autoencoders", ["machine"] = MachineFacts.Describe(),
-            ["blas"] = "libtorch's `mm` (oneMKL, linked into libtorch_cpu.so)", ["mkl_env"] = MklEnvironment(),
+            ["blas"] = "libtorch's `mm` (oneMKL, linked into libtorch_cpu.so)", ["mkl_code_path"] = TorchSharpSetup.MklCodePathState, ["mkl_env"] = MklEnvironment(),
         };
         var shapes = new JsonObject();
         double peak = 0;
