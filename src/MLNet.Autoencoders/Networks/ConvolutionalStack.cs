@@ -67,9 +67,8 @@ internal sealed class ConvolutionalStack : nn.Module
     public Tensor Encode(Tensor x)
     {
         var h = x.reshape(-1, Spec.Channels, Spec.Height, Spec.Width);
-        long[] stride = [Spec.Stride, Spec.Stride], padding = [Spec.Padding, Spec.Padding];
         for (int i = 0; i < Spec.StageCount; i++)
-            h = Activations.Apply(nn.functional.conv2d(h, encoderWeights[i], encoderBiases[i], stride, padding), activation);
+            h = Activations.Apply(Convolution(h, encoderWeights[i], encoderBiases[i], Spec.Stride, Spec.Padding), activation);
         return h.flatten(1);
     }
 
@@ -78,15 +77,45 @@ internal sealed class ConvolutionalStack : nn.Module
     {
         var (h0, w0) = Spec.SizeBefore(Spec.StageCount);
         var h = features.reshape(-1, Spec.StageChannels[^1], h0, w0);
-        long[] stride = [Spec.Stride, Spec.Stride], padding = [Spec.Padding, Spec.Padding];
         for (int j = 0; j < Spec.StageCount; j++)
         {
             int mirror = Spec.StageCount - 1 - j;
-            var (padH, padW) = Spec.OutputPadding(mirror);
-            h = nn.functional.conv_transpose2d(h, DecoderWeight(j), decoderBiases[j], stride, padding, [padH, padW]);
+            var (outH, outW) = Spec.SizeBefore(mirror);
+            h = TransposedConvolution(h, DecoderWeight(j), decoderBiases[j], Spec.Stride, Spec.Padding, outH, outW);
             if (j < Spec.StageCount - 1) h = Activations.Apply(h, activation);
         }
         return h.flatten(1);
+    }
+
+    // libtorch 2.10's conv2d / conv_transpose2d on CPU go through oneDNN, whose AVX-512 kernels gave wrong values on an
+    // AMD EPYC family 26 (Zen 5) at small maps (a 2×3 map to 4×5 at stride 2 off at row 1, columns 0, 2, 4; a 4×4 map at
+    // stride 1 off in most cells), changing with what freshly allocated memory held. Both convolutions are therefore
+    // written here as ATen's unfold/fold (im2col/col2im) and a matrix product — the same sums, no oneDNN; checked against
+    // a plain loop, forward and backward, in TransposedConvolutionTests.
+
+    /// <summary>conv2d(x, weight [out, in, k, k], bias, stride, padding) as unfold + matrix product.</summary>
+    internal static Tensor Convolution(Tensor x, Tensor weight, Tensor bias, int stride, int padding)
+    {
+        long n = x.shape[0], outChannels = weight.shape[0], k = weight.shape[2];
+        long outH = (x.shape[2] + 2 * padding - k) / stride + 1, outW = (x.shape[3] + 2 * padding - k) / stride + 1;
+        var columns = nn.functional.unfold(x, (k, k), padding: (padding, padding), stride: (stride, stride)); // [N, in·k·k, L]
+        var y = weight.reshape(outChannels, -1).matmul(columns) + bias.reshape(1, -1, 1);                    // [N, out, L]
+        return y.reshape(n, outChannels, outH, outW);
+    }
+
+    /// <summary>
+    /// conv_transpose2d(x, weight [in, out, k, k], bias, stride, padding, outputPadding) cut to
+    /// <paramref name="outHeight"/> × <paramref name="outWidth"/>: the full transposed convolution (matrix product + fold),
+    /// cropped at <paramref name="padding"/> (zero-extended where the output padding reaches past it), plus the bias.
+    /// </summary>
+    internal static Tensor TransposedConvolution(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int outHeight, int outWidth)
+    {
+        long n = x.shape[0], inChannels = weight.shape[0], k = weight.shape[2], h = x.shape[2], w = x.shape[3];
+        var columns = weight.reshape(inChannels, -1).t().matmul(x.reshape(n, inChannels, h * w));             // [N, out·k·k, h·w]
+        var full = nn.functional.fold(columns, ((h - 1) * stride + k, (w - 1) * stride + k), (k, k), stride: (stride, stride));
+        long missingH = padding + outHeight - full.shape[2], missingW = padding + outWidth - full.shape[3];
+        if (missingH > 0 || missingW > 0) full = nn.functional.pad(full, [0, Math.Max(missingW, 0), 0, Math.Max(missingH, 0)]);
+        return full.narrow(2, padding, outHeight).narrow(3, padding, outWidth) + bias.reshape(1, -1, 1, 1);
     }
 
     /// <summary>Decoder stage j's kernel: its own, or (tied) the mirror convolution's.</summary>
