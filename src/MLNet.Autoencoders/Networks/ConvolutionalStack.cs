@@ -99,8 +99,10 @@ internal sealed class ConvolutionalStack : nn.Module
         long n = x.shape[0], outChannels = weight.shape[0], k = weight.shape[2];
         long outH = (x.shape[2] + 2 * padding - k) / stride + 1, outW = (x.shape[3] + 2 * padding - k) / stride + 1;
         var columns = nn.functional.unfold(x, (k, k), padding: (padding, padding), stride: (stride, stride)); // [N, in·k·k, L]
-        var y = weight.reshape(outChannels, -1).matmul(columns) + bias.reshape(1, -1, 1);                    // [N, out, L]
-        return y.reshape(n, outChannels, outH, outW);
+        // One large product over all N·L positions rather than N small ones.
+        var rows = columns.transpose(1, 2).reshape(-1, columns.shape[1]);                                    // [N·L, in·k·k]
+        var y = torch.addmm(bias, rows, weight.reshape(outChannels, -1).t(), 1, 1);                              // [N·L, out]
+        return y.reshape(n, outH, outW, outChannels).permute(0, 3, 1, 2).contiguous();
     }
 
     /// <summary>
@@ -111,7 +113,8 @@ internal sealed class ConvolutionalStack : nn.Module
     internal static Tensor TransposedConvolution(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int outHeight, int outWidth)
     {
         long n = x.shape[0], inChannels = weight.shape[0], k = weight.shape[2], h = x.shape[2], w = x.shape[3];
-        var columns = weight.reshape(inChannels, -1).t().matmul(x.reshape(n, inChannels, h * w));             // [N, out·k·k, h·w]
+        var rows = x.reshape(n, inChannels, h * w).transpose(1, 2).reshape(-1, inChannels);                  // [N·h·w, in]
+        var columns = rows.mm(weight.reshape(inChannels, -1)).reshape(n, h * w, -1).transpose(1, 2);         // [N, out·k·k, h·w]
         var full = nn.functional.fold(columns, ((h - 1) * stride + k, (w - 1) * stride + k), (k, k), stride: (stride, stride));
         long missingH = padding + outHeight - full.shape[2], missingW = padding + outWidth - full.shape[3];
         if (missingH > 0 || missingW > 0) full = nn.functional.pad(full, [0, Math.Max(missingW, 0), 0, Math.Max(missingH, 0)]);
