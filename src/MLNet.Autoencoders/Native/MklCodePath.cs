@@ -28,14 +28,20 @@ internal static class MklCodePath
     private static readonly byte[] ReturnOne = [0xB8, 0x01, 0x00, 0x00, 0x00, 0xC3];
 
     /// <summary>True once this process's MKL takes its Intel code paths on this AMD processor.</summary>
-    public static bool Applied { get; private set; }
+    public static bool Applied => State == "applied";
 
     /// <summary>Why the change was or was not made, for logs and benchmark records.</summary>
     public static string State { get; private set; } = "not checked";
 
     /// <summary>Whether the change is wanted: an AMD processor with AVX-512 and no opt-out.</summary>
-    internal static bool Wanted(string vendor, bool avx512, string? optOut) =>
-        vendor == "AuthenticAMD" && avx512 && !(optOut is not null && (optOut.Trim() == "0" || optOut.Trim().Equals("false", StringComparison.OrdinalIgnoreCase)));
+    internal static bool Wanted(string vendor, bool avx512, string? optOut) => WhyNotWanted(vendor, avx512, optOut) is null;
+
+    /// <summary>Why the change is not wanted (the <see cref="State"/> to record), or null where it is.</summary>
+    private static string? WhyNotWanted(string vendor, bool avx512, string? optOut) =>
+        vendor != "AuthenticAMD" ? $"left alone ({(vendor.Length == 0 ? "unknown" : vendor)} processor)"
+        : !avx512 ? "left alone (AMD processor without AVX-512)"
+        : optOut?.Trim() is "0" || "false".Equals(optOut?.Trim(), StringComparison.OrdinalIgnoreCase) ? $"left alone ({OptOutVariable}={optOut})"
+        : null;
 
     /// <summary>The processor's vendor string from CPUID leaf 0 ("GenuineIntel", "AuthenticAMD"), or "" off x86.</summary>
     internal static string Vendor()
@@ -58,19 +64,14 @@ internal static class MklCodePath
             State = "not Linux x64";
             return;
         }
-        string vendor = Vendor();
-        string? optOut = Environment.GetEnvironmentVariable(OptOutVariable);
-        if (!Wanted(vendor, Avx512F.IsSupported, optOut))
+        if (WhyNotWanted(Vendor(), Avx512F.IsSupported, Environment.GetEnvironmentVariable(OptOutVariable)) is { } reason)
         {
-            State = vendor != "AuthenticAMD" ? $"left alone ({(vendor.Length == 0 ? "unknown" : vendor)} processor)"
-                : !Avx512F.IsSupported ? "left alone (AMD processor without AVX-512)"
-                : $"left alone ({OptOutVariable}={optOut})";
+            State = reason;
             return;
         }
         try
         {
             State = Patch();
-            Applied = State == "applied";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
         {

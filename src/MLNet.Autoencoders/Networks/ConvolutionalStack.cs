@@ -91,7 +91,7 @@ internal sealed class ConvolutionalStack : nn.Module
     // AMD EPYC family 26 (Zen 5) at small maps (a 2×3 map to 4×5 at stride 2 off at row 1, columns 0, 2, 4; a 4×4 map at
     // stride 1 off in most cells), changing with what freshly allocated memory held. Both convolutions are therefore
     // written here as ATen's unfold/fold (im2col/col2im) and a matrix product — the same sums, no oneDNN; checked against
-    // a plain loop, forward and backward, in TransposedConvolutionTests.
+    // plain loops, forward and backward, in ConvolutionArithmeticTests.
 
     /// <summary>conv2d(x, weight [out, in, k, k], bias, stride, padding) as unfold + matrix product.</summary>
     internal static Tensor Convolution(Tensor x, Tensor weight, Tensor bias, int stride, int padding)
