@@ -40,7 +40,7 @@ internal static class MklCodePath
     private static string? WhyNotWanted(string vendor, bool avx512, string? optOut) =>
         vendor != "AuthenticAMD" ? $"left alone ({(vendor.Length == 0 ? "unknown" : vendor)} processor)"
         : !avx512 ? "left alone (AMD processor without AVX-512)"
-        : optOut?.Trim() is "0" || "false".Equals(optOut?.Trim(), StringComparison.OrdinalIgnoreCase) ? $"left alone ({OptOutVariable}={optOut})"
+        : EnvironmentSwitch.IsOff(optOut) ? $"left alone ({OptOutVariable}={optOut})"
         : null;
 
     /// <summary>The processor's vendor string from CPUID leaf 0 ("GenuineIntel", "AuthenticAMD"), or "" off x86.</summary>

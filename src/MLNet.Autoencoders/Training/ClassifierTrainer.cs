@@ -23,6 +23,7 @@ internal static class ClassifierTrainer
     public static ClassifierTrainingResult Train(float[] features, int rows, int columns, int[] labels, int classes, MlpWeights pretrained,
         ClassifierSettings settings, Action<ClassifierEpochReport> report, Action checkAlive)
     {
+        using var keepFreedMemory = NativeMemory.KeepFreedMemoryWhileTraining();
         var random = new Random(settings.Seed);
         var labelled = Enumerable.Range(0, rows).Where(i => labels[i] >= 0).Select(i => (long)i).ToArray();
         InMemoryTrainingRows.Shuffle(labelled, random);

@@ -22,6 +22,7 @@ internal static class IdecTrainer
 
     public static IdecResult Train(MlpAutoencoderNetwork network, Tensor all, IdecSettings s, Action<DeepClusteringUpdate> report, Action checkAlive)
     {
+        using var keepFreedMemory = NativeMemory.KeepFreedMemoryWhileTraining();
         var random = new Random(s.Seed);
         long n = all.shape[0];
         var watch = Stopwatch.StartNew();

@@ -25,6 +25,7 @@ internal static class MlpTrainer
         Corruption? corruption, Action<EpochReport> report, Action checkAlive, MlpWeights? startFrom = null, CheckpointSettings? checkpoints = null)
     {
         TorchSharpNativeLoader.EnsureInitialized();
+        using var keepFreedMemory = NativeMemory.KeepFreedMemoryWhileTraining();
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
         var random = new Random(settings.Seed);
         using var rows = openRows(random);

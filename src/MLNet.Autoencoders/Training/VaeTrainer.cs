@@ -18,6 +18,7 @@ internal static class VaeTrainer
         CheckpointSettings? checkpoints = null)
     {
         TorchSharpNativeLoader.EnsureInitialized();
+        using var keepFreedMemory = NativeMemory.KeepFreedMemoryWhileTraining();
         if (settings.NumberOfThreads is int threads) torch.set_num_threads(threads);
         var random = new Random(settings.Seed);
         using var rows = openRows(random);
