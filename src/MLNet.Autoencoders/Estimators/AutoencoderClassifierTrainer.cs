@@ -109,6 +109,20 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             throw new ArgumentException("Pretraining has StreamTrainingData set; the classifier holds the rows in memory.", nameof(o.Pretraining));
         if (o.PretrainedAutoencoder is null && o.Pretraining is DenoisingAutoencoderOptions denoising)
             DenoisingAutoencoderEstimator.Validate(denoising);
+        if (o.PretrainedAutoencoder is not null && o.PretrainedVae is not null)
+            throw new ArgumentException("Both PretrainedAutoencoder and PretrainedVae are set; give the classifier one model to start from.", nameof(o.PretrainedVae));
+        if (o.Pretraining is not null && o.VaePretraining is not null)
+            throw new ArgumentException("Both Pretraining and VaePretraining are set; choose one kind of pretraining.", nameof(o.VaePretraining));
+        if (o.PretrainedVae is { Convolution: not null })
+            throw new ArgumentException("PretrainedVae is convolutional; the classifier takes a fully connected VAE.", nameof(o.PretrainedVae));
+        if (o.PretrainedAutoencoder is null && o.PretrainedVae is null && o.VaePretraining is { } vae)
+        {
+            if (vae.Convolution is not null)
+                throw new ArgumentException("VaePretraining has Convolution set; the classifier takes a fully connected VAE.", nameof(o.VaePretraining));
+            if (vae.StreamTrainingData)
+                throw new ArgumentException("VaePretraining has StreamTrainingData set; the classifier holds the rows in memory.", nameof(o.VaePretraining));
+            VaeEstimator.Validate(vae);
+        }
         double level = o.CorruptionLevel;
         return new Corruption(o.Corruption, level, level, null, null);
     }
@@ -121,6 +135,8 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         Method = o.Method,
         Pretraining = o.Pretraining,
         PretrainedAutoencoder = o.PretrainedAutoencoder,
+        VaePretraining = o.VaePretraining,
+        PretrainedVae = o.PretrainedVae,
         HeadHiddenLayerSizes = (int[])o.HeadHiddenLayerSizes.Clone(),
         ReconstructionWeight = o.ReconstructionWeight,
         UnlabelledWeight = o.UnlabelledWeight,
@@ -158,6 +174,9 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         if (options.PretrainedAutoencoder is { } given && given.InputSize != inputSize)
             throw new ArgumentOutOfRangeException(nameof(options.PretrainedAutoencoder),
                 $"Column '{featureColumn}' has {inputSize} features, but PretrainedAutoencoder expects {given.InputSize}.");
+        if (options.PretrainedVae is { } givenVae && givenVae.InputSize != inputSize)
+            throw new ArgumentOutOfRangeException(nameof(options.PretrainedVae),
+                $"Column '{featureColumn}' has {inputSize} features, but PretrainedVae expects {givenVae.InputSize}.");
 
         using var channel = host.Start("Autoencoder classifier training");
         int seed = options.Seed ?? host.Rand.Next();
@@ -237,20 +256,48 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             channel.Info(MessageSensitivity.None, $"Starting from the given {string.Join("-", given.LayerSizes)} autoencoder.");
             return (given.Weights, given.Info.Loss);
         }
+        if (options.PretrainedVae is { } givenVae)
+        {
+            channel.Info(MessageSensitivity.None, $"Starting from the given {string.Join("-", givenVae.LayerSizes)} VAE's encoder (latent mean) and decoder.");
+            return AsAutoencoder(givenVae.Weights);
+        }
+        if (options.VaePretraining is { } vaeSource)
+        {
+            var vaeCopy = vaeSource.Clone();
+            PrepareForPretraining(vaeCopy, featureColumn, seed);
+            vaeCopy.LogVarianceColumnName = null;
+            vaeCopy.ScoreColumnName = null;
+            vaeCopy.Output = VaeOutput.Mean;
+            channel.Info(MessageSensitivity.None, "Pretraining the VAE on every row.");
+            using var vae = new VaeEstimator(environment, transforms, vaeCopy).Fit(input);
+            return AsAutoencoder(vae.Weights);
+        }
         var source = options.Pretraining ?? new AutoencoderOptions { Epochs = Defaults.PretrainingEpochs };
         var corruptionOfPretraining = source is DenoisingAutoencoderOptions denoising ? DenoisingAutoencoderEstimator.Validate(denoising) : null;
         var copy = source.Clone();
-        copy.InputColumnName = featureColumn;
-        copy.OutputColumnName = featureColumn + ".Latent";
-        copy.ReconstructionColumnName = null;
+        PrepareForPretraining(copy, featureColumn, seed);
         copy.ReconstructionErrorColumnName = null;
-        copy.Seed ??= seed;
-        copy.NumberOfThreads ??= options.NumberOfThreads;
-        if (copy.CancellationToken == default) copy.CancellationToken = options.CancellationToken;
         channel.Info(MessageSensitivity.None, "Pretraining the autoencoder on every row.");
         using var autoencoder = new AutoencoderEstimator(environment, transforms, copy, corruptionOfPretraining).Fit(input);
         return (autoencoder.Weights, copy.Loss);
     }
+
+    /// <summary>Pretraining reads the feature column, writes only a latent column nobody sees, and takes the classifier's
+    /// seed, threads and cancellation unless its own options set them.</summary>
+    private void PrepareForPretraining(AutoencoderOptionsBase pretraining, string featureColumn, int seed)
+    {
+        pretraining.InputColumnName = featureColumn;
+        pretraining.OutputColumnName = featureColumn + ".Latent";
+        pretraining.ReconstructionColumnName = null;
+        pretraining.Seed ??= seed;
+        pretraining.NumberOfThreads ??= options.NumberOfThreads;
+        if (pretraining.CancellationToken == default) pretraining.CancellationToken = options.CancellationToken;
+    }
+
+    /// <summary>A VAE read as the autoencoder the classifier starts from: the encoder up to the latent mean, the decoder,
+    /// and the reconstruction error of its likelihood.</summary>
+    private static (MlpWeights Weights, ReconstructionLoss Loss) AsAutoencoder(VaeWeights vae) =>
+        (vae.MeanAutoencoder(), vae.Architecture.Likelihood == VaeLikelihood.Bernoulli ? ReconstructionLoss.BinaryCrossEntropy : ReconstructionLoss.MeanSquaredError);
 
     private static DataViewSchema.Column CheckLabel(DataViewSchema schema, string labelColumn)
     {

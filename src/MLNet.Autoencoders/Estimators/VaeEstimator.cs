@@ -53,7 +53,7 @@ public sealed class VaeEstimator : IEstimator<VaeTransformer>
         this.options = Validate(options);
     }
 
-    private static VaeOptions Validate(VaeOptions o)
+    internal static VaeOptions Validate(VaeOptions o)
     {
         OptionsValidation.ValidateShared(o, o.LogVarianceColumnName, o.ScoreColumnName);
         if (!Enum.IsDefined(o.Likelihood)) throw new ArgumentOutOfRangeException(nameof(o.Likelihood), o.Likelihood, "Unknown likelihood.");

@@ -27,4 +27,30 @@ internal sealed class VaeWeights
     public float[][] DecoderBiases { get; }
     /// <summary>The convolutional front's kernels, or null for a plain MLP.</summary>
     public ConvolutionWeights? Convolution { get; set; }
+
+    /// <summary>
+    /// The deterministic autoencoder inside the VAE (fully connected only): encoder = the hidden layers and the mean head,
+    /// decoder = the VAE's decoder, so it encodes a row to its latent mean and decodes as the VAE does (sigmoid output for
+    /// the Bernoulli likelihood, linear for the Gaussian). The arrays are shared, not copied.
+    /// </summary>
+    public MlpWeights MeanAutoencoder()
+    {
+        if (Convolution is not null) throw new InvalidOperationException("A convolutional VAE has no fully connected autoencoder form.");
+        var output = Architecture.Likelihood == VaeLikelihood.Bernoulli ? OutputActivation.Sigmoid : OutputActivation.Identity;
+        var weights = new MlpWeights(new MlpArchitecture(Architecture.LayerSizes, Architecture.Activation, output, TiedWeights: false));
+        int hidden = Architecture.HiddenCount;
+        for (int i = 0; i < hidden; i++)
+        {
+            weights.EncoderWeights[i] = EncoderWeights[i];
+            weights.EncoderBiases[i] = EncoderBiases[i];
+        }
+        weights.EncoderWeights[hidden] = MeanWeight;
+        weights.EncoderBiases[hidden] = MeanBias;
+        for (int i = 0; i <= hidden; i++)
+        {
+            weights.DecoderWeights[i] = DecoderWeights[i];
+            weights.DecoderBiases[i] = DecoderBiases[i];
+        }
+        return weights;
+    }
 }

@@ -29,6 +29,19 @@ public sealed class AutoencoderClassifierOptions
     /// no pretraining runs. It is not changed. Default null.</summary>
     public AutoencoderTransformer? PretrainedAutoencoder { get; set; }
 
+    /// <summary>Pretrain a variational autoencoder on every row instead (fully connected; its column names and
+    /// <see cref="AutoencoderOptionsBase.EpochCallback"/> are taken as given, the input column is the feature column): the
+    /// classifier's encoder is the VAE's encoder up to the latent <b>mean</b>, its decoder (for
+    /// <see cref="ReconstructionWeight"/> &gt; 0) the VAE's decoder, with binary cross-entropy as the reconstruction error for
+    /// the Bernoulli likelihood and squared error for the Gaussian. Default null. Cannot be set together with
+    /// <see cref="Pretraining"/>; ignored when a pretrained model is given.</summary>
+    public VaeOptions? VaePretraining { get; set; }
+
+    /// <summary>A variational autoencoder already fitted (fully connected, on the same features): its encoder up to the latent
+    /// mean, and its decoder, start the classifier as with <see cref="VaePretraining"/>, and no pretraining runs. It is not
+    /// changed. Default null. Cannot be set together with <see cref="PretrainedAutoencoder"/>.</summary>
+    public VaeTransformer? PretrainedVae { get; set; }
+
     /// <summary>Hidden layer sizes of the head between the latent and the class logits. Default none: a linear softmax head.</summary>
     public int[] HeadHiddenLayerSizes { get; set; } = [];
 

@@ -15,8 +15,9 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 /// pretrain with these options (timed, then k-means on its latent: "AE + k-means"), then the deep-clustering trainer
 /// started from it (<see cref="DeepClusteringOptions.PretrainedAutoencoder"/>).
 /// Options: --rows N (first N of the 70k; default all), --pretrain-epochs, --cluster-epochs, --corruption masking|gaussian,
-/// --noise, --seed (default 0), --threads, --initialization manifold|kmeans, --neighbors N. Also measures the manifold start
-/// alone (N2D's clusters on the pretrained latent, before the clustering phase).
+/// --noise, --seed (default 0), --threads, --initialization manifold|kmeans, --neighbors N, --save-latent PATH (the
+/// pretrained latent as little-endian float32 rows, then the labels as bytes, for checking the layout against umap-learn).
+/// Also measures the manifold start alone (N2D's clusters on the pretrained latent, before the clustering phase).
 /// </summary>
 internal static class ClusteringMeasurement
 {
@@ -94,7 +95,15 @@ internal static class ClusteringMeasurement
         // The manifold start alone (UMAP layout + k-means on it): the trainer's computation with this measurement's own
         // random stream, so it is computed again inside the trainer (164 s at 70k rows); its labels are not exposed there.
         watch.Restart();
-        using (var latentTensor = TorchSharp.torch.tensor(ColumnReader.ReadVectors(latent, defaults.LatentColumnName).SelectMany(v => v).ToArray()).reshape(all.Count, defaults.LatentDimension))
+        float[] latentValues = ColumnReader.ReadVectors(latent, defaults.LatentColumnName).SelectMany(v => v).ToArray();
+        if (args.GetOrNull("--save-latent") is { } latentPath)
+        {
+            using var file = new BinaryWriter(File.Create(latentPath));
+            foreach (float value in latentValues) file.Write(value);
+            file.Write(all.Labels);
+            Console.WriteLine($"[clustering] wrote {all.Count} × {defaults.LatentDimension} latent and labels to {latentPath}");
+        }
+        using (var latentTensor = TorchSharp.torch.tensor(latentValues).reshape(all.Count, defaults.LatentDimension))
         {
             var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, new Random(seed), () => { });
             result["manifold_start"] = Metrics(truth, startLabels, watch.Elapsed.TotalSeconds);
