@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Tests.Support;
@@ -102,20 +101,9 @@ public class KeepFreedMemoryTests
         for (int i = 0; i < kept.Length; i++) Assert.Equal(kept[i], optedOut[i]);
     }
 
-    private static async Task<string[]> RunHost(string? optOut)
+    private static Task<string[]> RunHost(string? optOut) => TrainingHostProcess.Report("glibc", new Dictionary<string, string?>
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(RepositoryPaths.TrainingHostAssembly());
-        start.ArgumentList.Add("glibc");
-        foreach (string name in new[] { NativeMemory.KeepFreedMemoryOptOutVariable, "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_" })
-            start.Environment.Remove(name);
-        if (optOut is not null) start.Environment[NativeMemory.KeepFreedMemoryOptOutVariable] = optOut;
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        string output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-        string errors = await process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{output}\n{errors}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
+        [NativeMemory.KeepFreedMemoryOptOutVariable] = optOut,
+        ["MALLOC_MMAP_MAX_"] = null, ["MALLOC_TRIM_THRESHOLD_"] = null, ["MALLOC_MMAP_THRESHOLD_"] = null,
+    });
 }

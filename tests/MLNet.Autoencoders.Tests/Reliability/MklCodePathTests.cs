@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using MLNet.Autoencoders.Native;
@@ -90,18 +89,7 @@ public class MklCodePathTests
 
     private static async Task<(string State, int Answer)> RunHost(string? optOut)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(RepositoryPaths.TrainingHostAssembly());
-        start.ArgumentList.Add("mkl");
-        start.Environment.Remove(MklCodePath.OptOutVariable);
-        if (optOut is not null) start.Environment[MklCodePath.OptOutVariable] = optOut;
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        string output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-        string errors = await process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{output}\n{errors}");
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var lines = await TrainingHostProcess.Report("mkl", new Dictionary<string, string?> { [MklCodePath.OptOutVariable] = optOut });
         string state = lines.Single(l => l.StartsWith("state ", StringComparison.Ordinal))["state ".Length..];
         int answer = int.Parse(lines.Single(l => l.StartsWith("answer ", StringComparison.Ordinal))["answer ".Length..]);
         return (state, answer);
