@@ -42,6 +42,9 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         public const int LabelledBatchSize = 64;
         public const int EarlyStoppingPatience = 3;
         public const int PretrainingEpochs = 20;
+        /// <summary>Epochs of the default VAE pretraining (features in [0, 1]): measured at full Fashion-MNIST size, 3 seeds,
+        /// 100 labels, fine-tuning from its latent mean: 0.718 after 20 epochs, 0.723 after 40 (autoencoder start: 0.709).</summary>
+        public const int VaePretrainingEpochs = 40;
     }
 
     private readonly IHostEnvironment environment;
@@ -195,7 +198,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             channel.Warning(MessageSensitivity.None, $"Column '{labelColumn}' has {labelled} labelled rows for {classes} classes.");
 
         if (options.NumberOfThreads is int threads) TorchSharp.torch.set_num_threads(threads);
-        var (pretrained, loss) = Pretrain(input, featureColumn, seed, channel);
+        var (pretrained, loss) = Pretrain(input, featureColumn, seed, channel, InUnitRange(matrix.Values));
         double reconstructionWeight = options.ReconstructionWeight ?? (options.Method == SemiSupervisedMethod.Joint ? 1 : 0);
         int epochs = options.Epochs ?? DefaultEpochs(matrix.Rows, options.BatchSize);
         var settings = new ClassifierSettings(options.Method, options.HeadHiddenLayerSizes, reconstructionWeight, options.UnlabelledWeight,
@@ -249,7 +252,23 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         return builder.ToSchema();
     }
 
-    private (MlpWeights Weights, ReconstructionLoss Loss) Pretrain(IDataView input, string featureColumn, int seed, IChannel channel)
+    private static bool InUnitRange(float[] values)
+    {
+        foreach (float v in values) if (!(v >= 0 && v <= 1)) return false;
+        return true;
+    }
+
+    /// <summary>The VAE pretrained when no pretraining is given and every feature lies in [0, 1]: the autoencoder default's
+    /// shape (hidden 512-256, latent 32) with a Bernoulli likelihood, <see cref="Defaults.VaePretrainingEpochs"/> epochs.</summary>
+    internal static VaeOptions DefaultVaePretraining() => new()
+    {
+        HiddenLayerSizes = (int[])AutoencoderEstimator.Defaults.HiddenLayerSizes.Clone(),
+        LatentDimension = AutoencoderEstimator.Defaults.LatentDimension,
+        Likelihood = VaeLikelihood.Bernoulli,
+        Epochs = Defaults.VaePretrainingEpochs,
+    };
+
+    private (MlpWeights Weights, ReconstructionLoss Loss) Pretrain(IDataView input, string featureColumn, int seed, IChannel channel, bool inUnitRange)
     {
         if (options.PretrainedAutoencoder is { } given)
         {
@@ -261,7 +280,9 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             channel.Info(MessageSensitivity.None, $"Starting from the given {string.Join("-", givenVae.LayerSizes)} VAE's encoder (latent mean) and decoder.");
             return AsAutoencoder(givenVae.Weights);
         }
-        if (options.VaePretraining is { } vaeSource)
+        // Nothing given: a VAE for features in [0, 1] (it measured best, README "Starting from a VAE"), else an autoencoder.
+        var vaeSource = options.VaePretraining ?? (options.Pretraining is null && inUnitRange ? DefaultVaePretraining() : null);
+        if (vaeSource is not null)
         {
             var vaeCopy = vaeSource.Clone();
             PrepareForPretraining(vaeCopy, featureColumn, seed);

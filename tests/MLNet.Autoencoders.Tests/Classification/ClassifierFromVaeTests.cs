@@ -146,6 +146,38 @@ public class ClassifierFromVaeTests
         Assert.Contains("has 784 features, but PretrainedVae expects 20", wrongSize.Message);
     }
 
+    [Fact]
+    public void With_no_pretraining_given_features_in_0_1_pretrain_the_default_VAE_and_others_the_default_autoencoder()
+    {
+        var ml = new MLContext(seed: 1);
+        var test = FewLabels.Test(ml);
+        float[][] Scores(IDataView train, IDataView scored, Action<AutoencoderClassifierOptions> change)
+        {
+            using var model = ml.MulticlassClassification.Trainers.AutoencoderClassifier(FewLabels.Options(o =>
+            {
+                o.PretrainedAutoencoder = null;
+                change(o);
+            })).Fit(train);
+            return ColumnReader.ReadVectors(model.Transform(scored), "Score");
+        }
+
+        // Pixels in [0, 1]: the default is exactly the VAE of DefaultVaePretraining.
+        var pixels = FewLabels.Train(ml);
+        var byDefault = Scores(pixels, test, _ => { });
+        var explicitVae = Scores(pixels, test, o => o.VaePretraining = AutoencoderClassifierTrainer.DefaultVaePretraining());
+        Assert.Equal(byDefault.Length, explicitVae.Length);
+        for (int i = 0; i < byDefault.Length; i++) Assert.Equal(byDefault[i], explicitVae[i]);
+        Assert.Equal(40, AutoencoderClassifierTrainer.DefaultVaePretraining().Epochs);
+        Assert.Equal(VaeLikelihood.Bernoulli, AutoencoderClassifierTrainer.DefaultVaePretraining().Likelihood);
+
+        // One value outside [0, 1] (a Bernoulli VAE would refuse it): the default is the 20-epoch autoencoder.
+        var shifted = FewLabels.ToKey(ml).Transform(FewLabels.View(ml, 0, FewLabels.TrainRows, r => r % 2 == 0, (row, features) => { if (row == 0) features[0] = 1.5f; }));
+        var shiftedDefault = Scores(shifted, test, _ => { });
+        var explicitAutoencoder = Scores(shifted, test, o => o.Pretraining = new AutoencoderOptions { Epochs = 20 });
+        for (int i = 0; i < shiftedDefault.Length; i++) Assert.Equal(shiftedDefault[i], explicitAutoencoder[i]);
+        Assert.Contains(Enumerable.Range(0, byDefault.Length), i => byDefault[i].Zip(shiftedDefault[i]).Any(p => Math.Abs(p.First - p.Second) > 1e-4));
+    }
+
     private sealed class SmallRow
     {
         [Microsoft.ML.Data.VectorType(20)]
