@@ -22,7 +22,9 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 ///   ... -- --measure semisupervised [--seeds 0,1,2] [--budgets 100,1000,1000ref] [--methods default,FineTune,Joint,...]
 ///        [--pretrain-epochs 20] [--epochs N] [--rows N] [--indices PATH] [--threads N]
 ///   A method with the setting "vae=1" (e.g. FineTune:vae=1) starts from a VAE (784-512-256-32, Bernoulli, the same epochs)
-///   pretrained once per seed instead of the autoencoder.
+///   pretrained once per seed instead of the autoencoder. Every classifier starts from a model pretrained here, so
+///   "default" means the default options from the shared autoencoder; the library's default start for pixels (since
+///   2026-12-03: the 40-epoch VAE) is "--pretrain-epochs 40 --methods FineTune:vae=1".
 /// </remarks>
 internal static class SemiSupervisedMeasurement
 {
