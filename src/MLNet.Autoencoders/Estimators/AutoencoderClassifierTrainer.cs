@@ -106,12 +106,11 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         if (o.NumberOfThreads is <= 0) throw new ArgumentOutOfRangeException(nameof(o.NumberOfThreads), o.NumberOfThreads, "NumberOfThreads must be at least 1.");
         if (o.PretrainedAutoencoder is { Convolution: not null })
             throw new ArgumentException("PretrainedAutoencoder is convolutional; the classifier takes a fully connected autoencoder.", nameof(o.PretrainedAutoencoder));
-        if (o.PretrainedAutoencoder is null && o.Pretraining is { Convolution: not null })
-            throw new ArgumentException("Pretraining has Convolution set; the classifier takes a fully connected autoencoder.", nameof(o.Pretraining));
-        if (o.PretrainedAutoencoder is null && o.Pretraining is { StreamTrainingData: true })
-            throw new ArgumentException("Pretraining has StreamTrainingData set; the classifier holds the rows in memory.", nameof(o.Pretraining));
-        if (o.PretrainedAutoencoder is null && o.Pretraining is DenoisingAutoencoderOptions denoising)
-            DenoisingAutoencoderEstimator.Validate(denoising);
+        if (o.PretrainedAutoencoder is null && o.Pretraining is { } pretraining)
+        {
+            CheckFullyConnectedInMemory(pretraining, nameof(o.Pretraining), "autoencoder");
+            if (pretraining is DenoisingAutoencoderOptions denoising) DenoisingAutoencoderEstimator.Validate(denoising);
+        }
         if (o.PretrainedAutoencoder is not null && o.PretrainedVae is not null)
             throw new ArgumentException("Both PretrainedAutoencoder and PretrainedVae are set; give the classifier one model to start from.", nameof(o.PretrainedVae));
         if (o.Pretraining is not null && o.VaePretraining is not null)
@@ -120,14 +119,21 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             throw new ArgumentException("PretrainedVae is convolutional; the classifier takes a fully connected VAE.", nameof(o.PretrainedVae));
         if (o.PretrainedAutoencoder is null && o.PretrainedVae is null && o.VaePretraining is { } vae)
         {
-            if (vae.Convolution is not null)
-                throw new ArgumentException("VaePretraining has Convolution set; the classifier takes a fully connected VAE.", nameof(o.VaePretraining));
-            if (vae.StreamTrainingData)
-                throw new ArgumentException("VaePretraining has StreamTrainingData set; the classifier holds the rows in memory.", nameof(o.VaePretraining));
+            CheckFullyConnectedInMemory(vae, nameof(o.VaePretraining), "VAE");
             VaeEstimator.Validate(vae);
         }
         double level = o.CorruptionLevel;
         return new Corruption(o.Corruption, level, level, null, null);
+    }
+
+    /// <summary>The classifier pretrains on the rows it holds, with a fully connected network: refuses pretraining options
+    /// (named <paramref name="name"/>) that ask for a convolutional front or streamed rows.</summary>
+    private static void CheckFullyConnectedInMemory(AutoencoderOptionsBase pretraining, string name, string kind)
+    {
+        if (pretraining.Convolution is not null)
+            throw new ArgumentException($"{name} has Convolution set; the classifier takes a fully connected {kind}.", name);
+        if (pretraining.StreamTrainingData)
+            throw new ArgumentException($"{name} has StreamTrainingData set; the classifier holds the rows in memory.", name);
     }
 
     private static AutoencoderClassifierOptions Copy(AutoencoderClassifierOptions o) => new()
@@ -198,7 +204,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             channel.Warning(MessageSensitivity.None, $"Column '{labelColumn}' has {labelled} labelled rows for {classes} classes.");
 
         if (options.NumberOfThreads is int threads) TorchSharp.torch.set_num_threads(threads);
-        var (pretrained, loss) = Pretrain(input, featureColumn, seed, channel, InUnitRange(matrix.Values));
+        var (pretrained, loss) = Pretrain(input, featureColumn, seed, channel, matrix);
         double reconstructionWeight = options.ReconstructionWeight ?? (options.Method == SemiSupervisedMethod.Joint ? 1 : 0);
         int epochs = options.Epochs ?? DefaultEpochs(matrix.Rows, options.BatchSize);
         var settings = new ClassifierSettings(options.Method, options.HeadHiddenLayerSizes, reconstructionWeight, options.UnlabelledWeight,
@@ -252,12 +258,6 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         return builder.ToSchema();
     }
 
-    private static bool InUnitRange(float[] values)
-    {
-        foreach (float v in values) if (!(v >= 0 && v <= 1)) return false;
-        return true;
-    }
-
     /// <summary>The VAE pretrained when no pretraining is given and every feature lies in [0, 1]: the autoencoder default's
     /// shape (hidden 512-256, latent 32) with a Bernoulli likelihood, <see cref="Defaults.VaePretrainingEpochs"/> epochs.</summary>
     internal static VaeOptions DefaultVaePretraining() => new()
@@ -268,7 +268,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         Epochs = Defaults.VaePretrainingEpochs,
     };
 
-    private (MlpWeights Weights, ReconstructionLoss Loss) Pretrain(IDataView input, string featureColumn, int seed, IChannel channel, bool inUnitRange)
+    private (MlpWeights Weights, ReconstructionLoss Loss) Pretrain(IDataView input, string featureColumn, int seed, IChannel channel, FeatureMatrix matrix)
     {
         if (options.PretrainedAutoencoder is { } given)
         {
@@ -281,7 +281,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             return AsAutoencoder(givenVae.Weights);
         }
         // Nothing given: a VAE for features in [0, 1] (it measured best, README "Starting from a VAE"), else an autoencoder.
-        var vaeSource = options.VaePretraining ?? (options.Pretraining is null && inUnitRange ? DefaultVaePretraining() : null);
+        var vaeSource = options.VaePretraining ?? (options.Pretraining is null && matrix.Range() is ( >= 0, <= 1) ? DefaultVaePretraining() : null);
         if (vaeSource is not null)
         {
             var vaeCopy = vaeSource.Clone();

@@ -92,7 +92,7 @@ internal static class SemiSupervisedMeasurement
             }
             using var disposeAutoencoder = autoencoder;
             VaeTransformer? vae = null;
-            if (methods.Any(m => m.Contains("vae=1", StringComparison.Ordinal)))
+            if (methods.Any(StartsFromVae))
             {
                 var vaeWatch = Stopwatch.StartNew();
                 vae = mlContext.Transforms.Vae(new VaeOptions
@@ -131,7 +131,7 @@ internal static class SemiSupervisedMeasurement
                         EpochCallback = r => Console.WriteLine($"[ssl {budget} s{seed} {method}] {r}; RSS {ProcessStats.RssMb:F0} MB"),
                     };
                     Configure(options, method);
-                    if (method.Contains("vae=1", StringComparison.Ordinal)) (options.PretrainedAutoencoder, options.PretrainedVae) = (null, vae);
+                    if (StartsFromVae(method)) (options.PretrainedAutoencoder, options.PretrainedVae) = (null, vae);
                     if (args.GetIntOrNull("--epochs") is int epochs) options.Epochs = epochs;
                     watch.Restart();
                     using var classifier = mlContext.MulticlassClassification.Trainers.AutoencoderClassifier(options).Fit(train);
@@ -191,6 +191,9 @@ internal static class SemiSupervisedMeasurement
 
     /// <summary>Method names: "default" (the trainer's defaults), a <see cref="SemiSupervisedMethod"/>, optionally with
     /// ":key=value" settings (e.g. "PseudoLabels:threshold=0.9:lambda=1").</summary>
+    /// <summary>Whether <paramref name="method"/> carries the setting "vae=1": start from the seed's VAE.</summary>
+    private static bool StartsFromVae(string method) => method.Split(':').Skip(1).Contains("vae=1");
+
     private static void Configure(AutoencoderClassifierOptions options, string method)
     {
         var parts = method.Split(':');
