@@ -78,8 +78,8 @@ internal static class ClassifierTrainer
                 }
                 double rampUp = Math.Min(1.0, (double)step / Math.Max(1.0, ClassifierSettings.RampUpShare * totalSteps));
                 var (loss, crossEntropy) = StepLoss(network, settings, xl, yl, xu, classWeights, rampUp, noiseGenerator, low, high);
-                autoencoderOptimizer.zero_grad();
-                headOptimizer.zero_grad();
+                Gradients.Clear(autoencoderOptimizer);
+                Gradients.Clear(headOptimizer);
                 loss.backward();
                 FusedAdam.Step(autoencoderOptimizer);
                 FusedAdam.Step(headOptimizer);

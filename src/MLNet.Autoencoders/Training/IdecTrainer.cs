@@ -99,7 +99,7 @@ internal static class IdecTrainer
                     var p = target!.index_select(0, rows);
                     var kl = (p * (p.clamp_min(1e-30).log() - logQ)).sum(1).mean();
                     var loss = reconstruction + s.Gamma * kl;
-                    optimizer.zero_grad();
+                    Gradients.Clear(optimizer);
                     loss.backward();
                     FusedAdam.Step(optimizer);
                     double r = reconstruction.item<float>(), k = kl.item<float>();

@@ -214,7 +214,7 @@ internal static class MlpTrainer
             checkAlive();
             using var scope = torch.NewDisposeScope();
             var terms = batchTerms(make());
-            optimizer.zero_grad();
+            Gradients.Clear(optimizer);
             terms[0].backward();
             FusedAdam.Step(optimizer);
             sums ??= new double[terms.Length];
