@@ -63,66 +63,87 @@ internal sealed class ConvolutionalStack : nn.Module
             for (int j = 0; j < Spec.StageCount; j++) Init(decoderWeights[j], decoderBiases[j]);
     }
 
-    /// <summary>[N, C·H·W] rows → [N, <see cref="ConvolutionSpec.FlatSize"/>] features.</summary>
+    /// <summary>[N, C·H·W] rows → [N, <see cref="ConvolutionSpec.FlatSize"/>] features (channels-first order, as the
+    /// dense layers and the exported ONNX graph read them).</summary>
     public Tensor Encode(Tensor x)
     {
-        var h = x.reshape(-1, Spec.Channels, Spec.Height, Spec.Width);
+        // Inside, maps are channels-last [N, H, W, C] (see PatchGeometry): no layout change between stages.
+        using var image = x.reshape(-1, Spec.Channels, Spec.Height, Spec.Width);
+        var h = image.permute(0, 2, 3, 1);
         for (int i = 0; i < Spec.StageCount; i++)
-            h = Activations.Apply(Convolution(h, encoderWeights[i], encoderBiases[i], Spec.Stride, Spec.Padding), activation);
-        return h.flatten(1);
+        {
+            using var previous = h;
+            using var convolved = Convolution(h, encoderWeights[i], encoderBiases[i], Spec.Stride, Spec.Padding);
+            h = Activations.Apply(convolved, activation);
+        }
+        using (h)
+        using (var channelsFirst = h.permute(0, 3, 1, 2))
+            return channelsFirst.flatten(1);
     }
 
-    /// <summary>[N, FlatSize] features → [N, C·H·W] output before the output function.</summary>
+    /// <summary>[N, FlatSize] features (channels-first order) → [N, C·H·W] output before the output function.</summary>
     public Tensor Decode(Tensor features)
     {
         var (h0, w0) = Spec.SizeBefore(Spec.StageCount);
-        var h = features.reshape(-1, Spec.StageChannels[^1], h0, w0);
+        using var map = features.reshape(-1, Spec.StageChannels[^1], h0, w0);
+        var h = map.permute(0, 2, 3, 1);
         for (int j = 0; j < Spec.StageCount; j++)
         {
             int mirror = Spec.StageCount - 1 - j;
             var (outH, outW) = Spec.SizeBefore(mirror);
+            using var previous = h;
             h = TransposedConvolution(h, DecoderWeight(j), decoderBiases[j], Spec.Stride, Spec.Padding, outH, outW);
-            if (j < Spec.StageCount - 1) h = Activations.Apply(h, activation);
+            if (j < Spec.StageCount - 1)
+            {
+                using var linear = h;
+                h = Activations.Apply(linear, activation);
+            }
         }
-        return h.flatten(1);
+        using (h)
+        using (var channelsFirst = h.permute(0, 3, 1, 2))
+            return channelsFirst.flatten(1);
     }
 
     // libtorch 2.10's conv2d / conv_transpose2d on CPU go through oneDNN, whose AVX-512 kernels gave wrong values on an
     // AMD EPYC family 26 (Zen 5) at small maps (a 2×3 map to 4×5 at stride 2 off at row 1, columns 0, 2, 4; a 4×4 map at
     // stride 1 off in most cells), changing with what freshly allocated memory held. Both convolutions are therefore
-    // written here as ATen's unfold/fold (im2col/col2im) and a matrix product — the same sums, no oneDNN; checked against
-    // plain loops, forward and backward, in ConvolutionArithmeticTests.
+    // written here as patch rows (im2col/col2im, PatchGeometry) and one matrix product over every position of the batch —
+    // the same sums, no oneDNN; checked against plain loops, forward and backward, in ConvolutionArithmeticTests.
 
-    /// <summary>conv2d(x, weight [out, in, k, k], bias, stride, padding) as unfold + matrix product.</summary>
+    /// <summary>conv2d on channels-last maps: x [N, H, W, in], weight [out, in, k, k] (torch's layout), bias [out] →
+    /// [N, H', W', out].</summary>
     internal static Tensor Convolution(Tensor x, Tensor weight, Tensor bias, int stride, int padding)
     {
-        long n = x.shape[0], outChannels = weight.shape[0], k = weight.shape[2];
-        long outH = (x.shape[2] + 2 * padding - k) / stride + 1, outW = (x.shape[3] + 2 * padding - k) / stride + 1;
+        long outChannels = weight.shape[0], k = weight.shape[2];
+        var geometry = new PatchGeometry(x.shape[0], x.shape[1], x.shape[2], x.shape[3], k, stride, padding);
         // The intermediates are disposed here rather than at the end of the caller's dispose scope: autograd keeps its own
-        // references to what backward needs, and without this every step held all of them until the step ended (the
-        // convolutional autoencoder's peak memory was 1.09× PyTorch's).
-        using var columns = nn.functional.unfold(x, (k, k), padding: (padding, padding), stride: (stride, stride)); // [N, in·k·k, L]
-        // One large product over all N·L positions rather than N small ones.
-        using var rows = columns.transpose(1, 2).reshape(-1, columns.shape[1]);                              // [N·L, in·k·k]
-        using var y = torch.addmm(bias, rows, weight.reshape(outChannels, -1).t(), 1, 1);                        // [N·L, out]
-        return y.reshape(n, outH, outW, outChannels).permute(0, 3, 1, 2).contiguous();
+        // references to what backward needs, and without this every step held all of them until the step ended.
+        using var rows = PatchFunction.Rows(x, geometry);                                   // [N·H'·W', k·k·in]
+        using var kernelLast = weight.permute(0, 2, 3, 1);
+        using var kernel = kernelLast.reshape(outChannels, geometry.RowLength);                 // [out, k·k·in]
+        using var kernelT = kernel.t();
+        using var y = torch.addmm(bias, rows, kernelT, 1, 1);                                        // [N·H'·W', out]
+        return y.view(geometry.Batch, geometry.OutHeight, geometry.OutWidth, outChannels);
     }
 
     /// <summary>
-    /// conv_transpose2d(x, weight [in, out, k, k], bias, stride, padding, outputPadding) cut to
-    /// <paramref name="outHeight"/> × <paramref name="outWidth"/>: the full transposed convolution (matrix product + fold),
-    /// cropped at <paramref name="padding"/> (zero-extended where the output padding reaches past it), plus the bias.
+    /// conv_transpose2d on channels-last maps: x [N, h, w, in], weight [in, out, k, k] (torch's layout), bias [out] →
+    /// [N, <paramref name="outHeight"/>, <paramref name="outWidth"/>, out]; the output padding is implied by the size asked
+    /// (pixels past the last patch get only the bias).
     /// </summary>
     internal static Tensor TransposedConvolution(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int outHeight, int outWidth)
     {
-        long n = x.shape[0], inChannels = weight.shape[0], k = weight.shape[2], h = x.shape[2], w = x.shape[3];
-        using var rows = x.reshape(n, inChannels, h * w).transpose(1, 2).reshape(-1, inChannels);            // [N·h·w, in]
-        using var columns = rows.mm(weight.reshape(inChannels, -1)).reshape(n, h * w, -1).transpose(1, 2);   // [N, out·k·k, h·w]
-        using var folded = nn.functional.fold(columns, ((h - 1) * stride + k, (w - 1) * stride + k), (k, k), stride: (stride, stride));
-        long missingH = padding + outHeight - folded.shape[2], missingW = padding + outWidth - folded.shape[3];
-        using var padded = missingH > 0 || missingW > 0 ? nn.functional.pad(folded, [0, Math.Max(missingW, 0), 0, Math.Max(missingH, 0)]) : null;
-        var full = padded ?? folded;
-        return full.narrow(2, padding, outHeight).narrow(3, padding, outWidth) + bias.reshape(1, -1, 1, 1);
+        long inChannels = weight.shape[0], outChannels = weight.shape[1], k = weight.shape[2];
+        // The transposed convolution is the adjoint of the convolution that maps the output size back to x's size.
+        var geometry = new PatchGeometry(x.shape[0], outHeight, outWidth, outChannels, k, stride, padding);
+        if (geometry.OutHeight != x.shape[1] || geometry.OutWidth != x.shape[2])
+            throw new ArgumentException($"A {x.shape[1]}×{x.shape[2]} map cannot be transposed-convolved to {outHeight}×{outWidth} with kernel {k}, stride {stride}, padding {padding}.");
+        using var rows = x.reshape(-1, inChannels);                                              // [N·h·w, in]
+        using var kernelLast = weight.permute(0, 2, 3, 1);
+        using var kernel = kernelLast.reshape(inChannels, geometry.RowLength);                  // [in, k·k·out]
+        using var patches = rows.mm(kernel);                                                     // [N·h·w, k·k·out]
+        using var image = PatchFunction.Image(patches, geometry);                           // [N, H, W, out]
+        return image + bias;
     }
 
     /// <summary>Decoder stage j's kernel: its own, or (tied) the mirror convolution's.</summary>

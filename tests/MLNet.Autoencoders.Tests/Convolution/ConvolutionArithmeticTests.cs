@@ -5,8 +5,8 @@ using Xunit;
 namespace MLNet.Autoencoders.Tests.Convolution;
 
 /// <summary>
-/// The convolutional stack's own convolution and transposed convolution (unfold/fold + matrix products, see
-/// ConvolutionalStack) against plain loops, at the shapes the library uses — including the small odd ones where
+/// The convolutional stack's own convolution and transposed convolution (patch rows + matrix products on channels-last
+/// maps, see ConvolutionalStack and PatchGeometry) against plain loops, at the shapes the library uses — including the small odd ones where
 /// libtorch 2.10's oneDNN-backed conv2d / conv_transpose2d gave wrong values on an AMD EPYC family 26 (Zen 5).
 /// </summary>
 public class ConvolutionArithmeticTests
@@ -27,7 +27,7 @@ public class ConvolutionArithmeticTests
         var x = torch.randn(n, cin, h, w, generator: generator).requires_grad_();
         var weight = torch.randn(cin, cout, 3, 3, generator: generator).requires_grad_();
         var bias = torch.randn(cout, generator: generator).requires_grad_();
-        var y = ConvolutionalStack.TransposedConvolution(x, weight, bias, stride, 1, outH, outW);
+        var y = ChannelsFirst(ConvolutionalStack.TransposedConvolution(ChannelsLast(x), weight, bias, stride, 1, outH, outW));
         Assert.Equal(new long[] { n, cout, outH, outW }, y.shape);
 
         var (expected, expectedGradX, expectedGradW) = Loop(x.detach(), weight.detach(), bias.detach(), stride, outH, outW);
@@ -47,20 +47,25 @@ public class ConvolutionArithmeticTests
     [InlineData(3, 1, 4, 4, 5, 2)]    // the VAE fixture's first stage
     [InlineData(2, 4, 8, 2, 3, 2)]
     [InlineData(2, 1, 32, 28, 28, 2)] // Fashion-MNIST's first stage
+    [InlineData(2, 32, 64, 14, 14, 2)] // Fashion-MNIST's second stage
     [InlineData(2, 3, 2, 4, 4, 1)]    // stride 1
-    public void Convolution_matches_a_plain_loop(int n, int cin, int cout, int h, int w, int stride)
+    [InlineData(2, 2, 3, 6, 6, 3)]    // stride 3: the last row and column are read by no patch
+    public void Convolution_matches_a_plain_loop_forward_and_backward(int n, int cin, int cout, int h, int w, int stride)
     {
         TorchSharpSetup.EnsureLoaded();
         using var scope = torch.NewDisposeScope();
         using var generator = new torch.Generator(5);
-        var x = torch.randn(n, cin, h, w, generator: generator);
-        var weight = torch.randn(cout, cin, 3, 3, generator: generator);
-        var bias = torch.randn(cout, generator: generator);
-        var y = ConvolutionalStack.Convolution(x, weight, bias, stride, 1).data<float>().ToArray();
+        var x = torch.randn(n, cin, h, w, generator: generator).requires_grad_();
+        var weight = torch.randn(cout, cin, 3, 3, generator: generator).requires_grad_();
+        var bias = torch.randn(cout, generator: generator).requires_grad_();
+        var output = ChannelsFirst(ConvolutionalStack.Convolution(ChannelsLast(x), weight, bias, stride, 1));
+        var y = output.detach().data<float>().ToArray();
         int oh = (h + 2 - 3) / stride + 1, ow = (w + 2 - 3) / stride + 1;
-        var xs = x.data<float>().ToArray();
-        var ws = weight.data<float>().ToArray();
-        var bs = bias.data<float>().ToArray();
+        var xs = x.detach().data<float>().ToArray();
+        var ws = weight.detach().data<float>().ToArray();
+        var bs = bias.detach().data<float>().ToArray();
+        var gx = new double[xs.Length];
+        var gw = new double[ws.Length];
         Assert.Equal(n * cout * oh * ow, y.Length);
         for (int b = 0; b < n; b++)
             for (int o = 0; o < cout; o++)
@@ -74,12 +79,27 @@ public class ConvolutionArithmeticTests
                                 {
                                     int yy = r * stride - 1 + ky, xx = c * stride - 1 + kx;
                                     if (yy >= 0 && yy < h && xx >= 0 && xx < w)
-                                        sum += xs[((b * cin + ci) * h + yy) * w + xx] * ws[((o * cin + ci) * 3 + ky) * 3 + kx];
+                                    {
+                                        int xi = ((b * cin + ci) * h + yy) * w + xx, wi = ((o * cin + ci) * 3 + ky) * 3 + kx;
+                                        sum += xs[xi] * ws[wi];
+                                        gx[xi] += ws[wi];
+                                        gw[wi] += xs[xi];
+                                    }
                                 }
                         float actual = y[((b * cout + o) * oh + r) * ow + c];
                         Assert.True(Math.Abs(actual - sum) <= 1e-4 * (1 + Math.Abs(sum)), $"({b},{o},{r},{c}): {actual} vs {sum:F5}");
                     }
+
+        // Backward of the sum of outputs: dx = Σ w over the taps that read the pixel, dw = Σ x over the pixels the tap read.
+        output.sum().backward();
+        AssertClose(gx, x.grad!.data<float>().ToArray(), "input gradient");
+        AssertClose(gw, weight.grad!.data<float>().ToArray(), "kernel gradient");
+        Assert.Equal((float)(n * oh * ow), bias.grad!.data<float>().ToArray()[0], 3);
     }
+
+    private static torch.Tensor ChannelsLast(torch.Tensor x) => x.permute(0, 2, 3, 1);
+
+    private static torch.Tensor ChannelsFirst(torch.Tensor x) => x.permute(0, 3, 1, 2).contiguous();
 
     private static void AssertClose(double[] expected, float[] actual, string what)
     {
