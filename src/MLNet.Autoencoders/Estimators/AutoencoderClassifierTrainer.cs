@@ -30,14 +30,33 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         public const string FeatureColumnName = "Features";
         public const string LabelColumnName = "Label";
         public const SemiSupervisedMethod Method = SemiSupervisedMethod.FineTune;
-        public const double UnlabelledWeight = 1;
         public const double ConfidenceThreshold = 0.95;
-        public const CorruptionKind Corruption = CorruptionKind.Masking;
-        public const double CorruptionLevel = 0.3;
-        public const double EncoderLearningRate = 1e-4;
         public const double HeadLearningRate = 1e-3;
+        public const double TeacherDecay = 0.99;
+        public const double MixupAlpha = 1;
         /// <summary>Steps the default epoch count aims at: the reference's fine-tuning budget (1,600 steps; 7 epochs on 60,000 rows).</summary>
         public const int TrainingSteps = 1600;
+        /// <summary>Epochs of the teacher methods, which learn from the unlabelled rows as they go: 35 passes, at least
+        /// <see cref="TrainingSteps"/> steps (small data) and at most <see cref="TeacherTrainingSteps"/> (about 35 epochs on
+        /// 60,000 rows, where they were tuned).</summary>
+        public const int TeacherEpochs = 35;
+        public const int TeacherTrainingSteps = 8000;
+
+        // The method-dependent defaults: the teacher methods (mean teacher, interpolation consistency) were tuned on
+        // Fashion-MNIST at 1,000 labels (README, "Semi-supervised classification"); the others keep what they measured with.
+        public static double UnlabelledWeight(SemiSupervisedMethod method) => UsesTeacher(method) ? 10 : 1;
+        public static CorruptionKind Corruption(SemiSupervisedMethod method) => UsesTeacher(method) ? CorruptionKind.Gaussian : CorruptionKind.Masking;
+        public static double CorruptionLevel(SemiSupervisedMethod method) => UsesTeacher(method) ? 0.2 : 0.3;
+        public static double Dropout(SemiSupervisedMethod method) => UsesTeacher(method) ? 0.2 : 0;
+        public static double EncoderLearningRate(SemiSupervisedMethod method) => UsesTeacher(method) ? 3e-4 : 1e-4;
+
+        /// <summary>The default number of steps for <paramref name="method"/> when an epoch has <paramref name="stepsPerEpoch"/> steps.</summary>
+        public static int Steps(SemiSupervisedMethod method, int stepsPerEpoch) =>
+            UsesTeacher(method) ? (int)Math.Clamp((long)TeacherEpochs * stepsPerEpoch, TrainingSteps, TeacherTrainingSteps) : TrainingSteps;
+
+        /// <summary>Whether the method trains against a moving-average teacher (and decays its learning rates).</summary>
+        public static bool UsesTeacher(SemiSupervisedMethod method) =>
+            method is SemiSupervisedMethod.MeanTeacher or SemiSupervisedMethod.InterpolationConsistency;
         public const int BatchSize = 256;
         public const int LabelledBatchSize = 64;
         public const int EarlyStoppingPatience = 3;
@@ -83,16 +102,24 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             throw new ArgumentOutOfRangeException(nameof(o.HeadHiddenLayerSizes), "HeadHiddenLayerSizes must be given (empty for a linear head), every size at least 1.");
         if (o.ReconstructionWeight is double l && !(l >= 0 && double.IsFinite(l)))
             throw new ArgumentOutOfRangeException(nameof(o.ReconstructionWeight), l, "ReconstructionWeight must be 0 or more.");
-        if (!(o.UnlabelledWeight >= 0 && double.IsFinite(o.UnlabelledWeight)))
-            throw new ArgumentOutOfRangeException(nameof(o.UnlabelledWeight), o.UnlabelledWeight, "UnlabelledWeight must be 0 or more.");
+        if (o.UnlabelledWeight is double u && !(u >= 0 && double.IsFinite(u)))
+            throw new ArgumentOutOfRangeException(nameof(o.UnlabelledWeight), u, "UnlabelledWeight must be 0 or more.");
         if (!(o.ConfidenceThreshold > 0 && o.ConfidenceThreshold <= 1))
             throw new ArgumentOutOfRangeException(nameof(o.ConfidenceThreshold), o.ConfidenceThreshold, "ConfidenceThreshold must lie in (0, 1].");
-        if (!Enum.IsDefined(o.Corruption)) throw new ArgumentOutOfRangeException(nameof(o.Corruption), o.Corruption, "Unknown corruption.");
-        if (!(o.CorruptionLevel >= 0) || (o.Corruption != CorruptionKind.Gaussian && o.CorruptionLevel > 1) || !double.IsFinite(o.CorruptionLevel))
-            throw new ArgumentOutOfRangeException(nameof(o.CorruptionLevel), o.CorruptionLevel,
+        var kind = o.Corruption ?? Defaults.Corruption(o.Method);
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(o.Corruption), o.Corruption, "Unknown corruption.");
+        double level = o.CorruptionLevel ?? Defaults.CorruptionLevel(o.Method);
+        if (!(level >= 0) || (kind != CorruptionKind.Gaussian && level > 1) || !double.IsFinite(level))
+            throw new ArgumentOutOfRangeException(nameof(o.CorruptionLevel), level,
                 "CorruptionLevel must be 0 or more (a standard deviation), and at most 1 for Masking and SaltAndPepper (a fraction).");
-        if (!(o.EncoderLearningRate >= 0 && double.IsFinite(o.EncoderLearningRate)))
-            throw new ArgumentOutOfRangeException(nameof(o.EncoderLearningRate), o.EncoderLearningRate, "EncoderLearningRate must be 0 or more (0 freezes the encoder).");
+        if (o.Dropout is double d && !(d >= 0 && d < 1))
+            throw new ArgumentOutOfRangeException(nameof(o.Dropout), d, "Dropout must lie in [0, 1).");
+        if (!(o.TeacherDecay >= 0 && o.TeacherDecay < 1))
+            throw new ArgumentOutOfRangeException(nameof(o.TeacherDecay), o.TeacherDecay, "TeacherDecay must lie in [0, 1).");
+        if (!(o.MixupAlpha > 0 && double.IsFinite(o.MixupAlpha)))
+            throw new ArgumentOutOfRangeException(nameof(o.MixupAlpha), o.MixupAlpha, "MixupAlpha must be positive.");
+        if (o.EncoderLearningRate is double e && !(e >= 0 && double.IsFinite(e)))
+            throw new ArgumentOutOfRangeException(nameof(o.EncoderLearningRate), e, "EncoderLearningRate must be 0 or more (0 freezes the encoder).");
         if (!(o.HeadLearningRate > 0 && double.IsFinite(o.HeadLearningRate)))
             throw new ArgumentOutOfRangeException(nameof(o.HeadLearningRate), o.HeadLearningRate, "HeadLearningRate must be positive.");
         if (o.Epochs is <= 0) throw new ArgumentOutOfRangeException(nameof(o.Epochs), o.Epochs, "Epochs must be at least 1 (or null: about 1,600 steps).");
@@ -122,8 +149,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             CheckFullyConnectedInMemory(vae, nameof(o.VaePretraining), "VAE");
             VaeEstimator.Validate(vae);
         }
-        double level = o.CorruptionLevel;
-        return new Corruption(o.Corruption, level, level, null, null);
+        return new Corruption(kind, level, level, null, null);
     }
 
     /// <summary>The classifier pretrains on the rows it holds, with a fully connected network: refuses pretraining options
@@ -152,6 +178,9 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         ConfidenceThreshold = o.ConfidenceThreshold,
         Corruption = o.Corruption,
         CorruptionLevel = o.CorruptionLevel,
+        Dropout = o.Dropout,
+        TeacherDecay = o.TeacherDecay,
+        MixupAlpha = o.MixupAlpha,
         EncoderLearningRate = o.EncoderLearningRate,
         HeadLearningRate = o.HeadLearningRate,
         Epochs = o.Epochs,
@@ -206,9 +235,12 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         if (options.NumberOfThreads is int threads) TorchSharp.torch.set_num_threads(threads);
         var (pretrained, loss) = Pretrain(input, featureColumn, seed, channel, matrix);
         double reconstructionWeight = options.ReconstructionWeight ?? (options.Method == SemiSupervisedMethod.Joint ? 1 : 0);
-        int epochs = options.Epochs ?? DefaultEpochs(matrix.Rows, options.BatchSize);
-        var settings = new ClassifierSettings(options.Method, options.HeadHiddenLayerSizes, reconstructionWeight, options.UnlabelledWeight,
-            options.ConfidenceThreshold, corruption, options.EncoderLearningRate, options.HeadLearningRate, epochs, options.BatchSize,
+        var method = options.Method;
+        int epochs = options.Epochs ?? DefaultEpochs(matrix.Rows, options.BatchSize, method);
+        var settings = new ClassifierSettings(method, options.HeadHiddenLayerSizes, reconstructionWeight,
+            options.UnlabelledWeight ?? Defaults.UnlabelledWeight(method), options.ConfidenceThreshold, corruption,
+            options.Dropout ?? Defaults.Dropout(method), options.TeacherDecay, options.MixupAlpha,
+            options.EncoderLearningRate ?? Defaults.EncoderLearningRate(method), options.HeadLearningRate, epochs, options.BatchSize,
             options.LabelledBatchSize, options.ValidationFraction, options.EarlyStoppingPatience, options.ClassWeights, loss, seed);
         channel.Info(MessageSensitivity.None,
             $"Training a {string.Join("-", pretrained.Architecture.LayerSizes)} encoder with a {string.Join("-", [pretrained.Architecture.LatentSize, .. options.HeadHiddenLayerSizes, classes])} head " +
@@ -240,11 +272,11 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         return new AutoencoderClassifierTransformer(transforms, info, result.Weights, scorer);
     }
 
-    /// <summary>Epochs of about <see cref="Defaults.TrainingSteps"/> steps over <paramref name="rows"/> rows.</summary>
-    internal static int DefaultEpochs(int rows, int batchSize)
+    /// <summary>Epochs of about <see cref="Defaults.Steps"/> steps of <paramref name="method"/> over <paramref name="rows"/> rows.</summary>
+    internal static int DefaultEpochs(int rows, int batchSize, SemiSupervisedMethod method = SemiSupervisedMethod.FineTune)
     {
         int stepsPerEpoch = (rows + batchSize - 1) / batchSize;
-        return (Defaults.TrainingSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+        return (Defaults.Steps(method, stepsPerEpoch) + stepsPerEpoch - 1) / stepsPerEpoch;
     }
 
     /// <summary>The internal column of class logits between the network and ML.NET's scorer (dropped from the output).</summary>

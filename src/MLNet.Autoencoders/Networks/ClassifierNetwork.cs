@@ -8,6 +8,8 @@ namespace MLNet.Autoencoders.Networks;
 /// A pretrained autoencoder's encoder with a softmax head on its latent (hidden layers optional), and, for the training
 /// modes with a reconstruction term, the autoencoder's decoder. The encoder and decoder start from the autoencoder's weights
 /// (a tied decoder becomes an untied copy of the transposed encoder weights); the head starts from our seeded generator.
+/// In training mode, optional dropout follows every hidden activation of the encoder and head, its masks drawn from a
+/// generator of ours (torch's own dropout would draw from the global generator).
 /// </summary>
 internal sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
 {
@@ -15,10 +17,16 @@ internal sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     private readonly ModuleList<Linear> head = new();
     private readonly ModuleList<Linear> decoder = new();
     private readonly Activation activation;
+    private readonly double dropout;
+    private readonly Generator? dropoutGenerator;
 
-    public ClassifierNetwork(MlpWeights pretrained, int[] headHiddenSizes, int classes, bool withDecoder, Generator generator)
+    public ClassifierNetwork(MlpWeights pretrained, int[] headHiddenSizes, int classes, bool withDecoder, Generator generator,
+        double dropout = 0, Generator? dropoutGenerator = null)
         : base(nameof(ClassifierNetwork))
     {
+        if (dropout > 0 && dropoutGenerator is null) throw new ArgumentNullException(nameof(dropoutGenerator));
+        this.dropout = dropout;
+        this.dropoutGenerator = dropoutGenerator;
         var arch = pretrained.Architecture;
         activation = arch.Activation;
         OutputActivation = arch.OutputActivation;
@@ -64,22 +72,43 @@ internal sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The head's parameters.</summary>
     public IEnumerable<Parameter> HeadParameters() => head.SelectMany(l => l.parameters());
 
+    /// <summary>The encoder's and head's parameters, in a fixed order (what a teacher follows).</summary>
+    private IEnumerable<Parameter> ClassifierParameters() =>
+        encoder.SelectMany(l => l.parameters()).Concat(HeadParameters());
+
+    /// <summary>Makes this network's encoder and head an exponential moving average of <paramref name="student"/>'s:
+    /// p ← decay · p + (1 − decay) · p_student (decay 0 copies them).</summary>
+    public void FollowAsTeacher(ClassifierNetwork student, double decay)
+    {
+        using var noGrad = no_grad();
+        foreach (var (mine, theirs) in ClassifierParameters().Zip(student.ClassifierParameters()))
+        {
+            if (decay == 0) mine.copy_(theirs);
+            else mine.mul_(decay).add_(theirs, alpha: 1 - decay);
+        }
+    }
+
     /// <summary>The linear latent of a batch.</summary>
-    public Tensor Encode(Tensor x) => Run(encoder, x);
+    public Tensor Encode(Tensor x) => Run(encoder, x, training);
 
     /// <summary>Class logits from a latent batch.</summary>
-    public Tensor Classify(Tensor z) => Run(head, z);
+    public Tensor Classify(Tensor z) => Run(head, z, training);
 
     /// <summary>Reconstruction logits (before the output activation) from a latent batch.</summary>
-    public Tensor Decode(Tensor z) => Run(decoder, z);
+    public Tensor Decode(Tensor z) => Run(decoder, z, withDropout: false);
 
-    /// <summary>Dense layers in order, the hidden activation after each but the last (linear latent, logits).</summary>
-    private Tensor Run(ModuleList<Linear> layers, Tensor h)
+    /// <summary>Dense layers in order, the hidden activation after each but the last (linear latent, logits), and dropout
+    /// after each activation when asked.</summary>
+    private Tensor Run(ModuleList<Linear> layers, Tensor h, bool withDropout)
     {
         for (int k = 0; k < layers.Count; k++)
         {
             h = layers[k].forward(h);
-            if (k < layers.Count - 1) h = Activations.Apply(h, activation);
+            if (k == layers.Count - 1) continue;
+            h = Activations.Apply(h, activation);
+            // Inverted dropout: kept units are scaled by 1 / (1 − p), so scoring needs no change.
+            if (withDropout && dropout > 0)
+                h = h * (torch.rand(h.shape, generator: dropoutGenerator) >= dropout).to_type(h.dtype).div_(1 - dropout);
         }
         return h;
     }

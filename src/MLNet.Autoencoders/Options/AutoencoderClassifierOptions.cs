@@ -48,36 +48,62 @@ public sealed class AutoencoderClassifierOptions
     public int[] HeadHiddenLayerSizes { get; set; } = [];
 
     /// <summary>λ, the weight of the reconstruction error (the pretraining's loss) beside the cross-entropy. Used by
-    /// <see cref="SemiSupervisedMethod.Joint"/> (on clean mixed batches) and by <see cref="SemiSupervisedMethod.Consistency"/>
-    /// and <see cref="SemiSupervisedMethod.PseudoLabels"/> (rebuilding clean rows from their corrupted copies); 0 trains no
-    /// decoder. Null (default): 1 for Joint, 0 for the others.</summary>
+    /// <see cref="SemiSupervisedMethod.Joint"/> (on clean mixed batches), by <see cref="SemiSupervisedMethod.Consistency"/>,
+    /// <see cref="SemiSupervisedMethod.PseudoLabels"/> and <see cref="SemiSupervisedMethod.MeanTeacher"/> (rebuilding clean
+    /// rows from their corrupted copies) and by <see cref="SemiSupervisedMethod.InterpolationConsistency"/> (rebuilding the
+    /// mixed rows); 0 trains no decoder. Null (default): 1 for Joint, 0 for the others.</summary>
     public double? ReconstructionWeight { get; set; }
 
-    /// <summary>Weight of the unlabelled rows' term (consistency or pseudo-label cross-entropy). Default 1.</summary>
-    public double UnlabelledWeight { get; set; } = AutoencoderClassifierTrainer.Defaults.UnlabelledWeight;
+    /// <summary>Weight of the unlabelled rows' term (consistency or pseudo-label cross-entropy). Null (default): 10 for
+    /// <see cref="SemiSupervisedMethod.MeanTeacher"/> and <see cref="SemiSupervisedMethod.InterpolationConsistency"/> (whose
+    /// term is a squared error between probabilities, small by nature), 1 for the others.</summary>
+    public double? UnlabelledWeight { get; set; }
 
     /// <summary>Pseudo-labels: the least probability the classifier must give a clean unlabelled row's top class for that
     /// row to train as that class. In (0, 1]. Default 0.95.</summary>
     public double ConfidenceThreshold { get; set; } = AutoencoderClassifierTrainer.Defaults.ConfidenceThreshold;
 
-    /// <summary>How unlabelled rows are corrupted for <see cref="SemiSupervisedMethod.Consistency"/> and
-    /// <see cref="SemiSupervisedMethod.PseudoLabels"/>. Default <see cref="CorruptionKind.Masking"/>.</summary>
-    public CorruptionKind Corruption { get; set; } = AutoencoderClassifierTrainer.Defaults.Corruption;
+    /// <summary>How rows are corrupted: the unlabelled rows of <see cref="SemiSupervisedMethod.Consistency"/> and
+    /// <see cref="SemiSupervisedMethod.PseudoLabels"/>, every row of <see cref="SemiSupervisedMethod.MeanTeacher"/>, the
+    /// labelled rows of <see cref="SemiSupervisedMethod.InterpolationConsistency"/>; not used by the others. Null (default):
+    /// <see cref="CorruptionKind.Gaussian"/> for MeanTeacher and InterpolationConsistency, <see cref="CorruptionKind.Masking"/>
+    /// for the others.</summary>
+    public CorruptionKind? Corruption { get; set; }
 
     /// <summary>The corruption's strength: the Gaussian noise's standard deviation, or the fraction of values masked or set to
-    /// salt and pepper. Default 0.3.</summary>
-    public double CorruptionLevel { get; set; } = AutoencoderClassifierTrainer.Defaults.CorruptionLevel;
+    /// salt and pepper. Null (default): 0.2 for MeanTeacher and InterpolationConsistency, 0.3 for the others.</summary>
+    public double? CorruptionLevel { get; set; }
 
-    /// <summary>Adam learning rate of the pretrained encoder (and decoder). Default 1e-4.</summary>
-    public double EncoderLearningRate { get; set; } = AutoencoderClassifierTrainer.Defaults.EncoderLearningRate;
+    /// <summary>Dropout rate on the hidden layers of the encoder and head while training (the inverted dropout of
+    /// Srivastava et al. 2014; the fitted model scores without it). In [0, 1). Null (default): 0.2 for
+    /// <see cref="SemiSupervisedMethod.MeanTeacher"/> and <see cref="SemiSupervisedMethod.InterpolationConsistency"/>, 0 for
+    /// the others.</summary>
+    public double? Dropout { get; set; }
+
+    /// <summary>Mean teacher and interpolation consistency: the teacher's weights follow the classifier's as an exponential
+    /// moving average, teacher ← d · teacher + (1 − d) · classifier after each step, with d = min(TeacherDecay,
+    /// (t + 1) / (t + 10)) at step t so that the teacher forgets its start quickly (as in Tarvainen and Valpola's code).
+    /// In [0, 1). Default 0.99.</summary>
+    public double TeacherDecay { get; set; } = AutoencoderClassifierTrainer.Defaults.TeacherDecay;
+
+    /// <summary>Interpolation consistency: α of the Beta(α, α) distribution the mixing weight λ is drawn from (one λ per
+    /// step); 1 draws it uniformly from [0, 1], smaller values keep most mixes close to one of the two rows. Positive.
+    /// Default 1.</summary>
+    public double MixupAlpha { get; set; } = AutoencoderClassifierTrainer.Defaults.MixupAlpha;
+
+    /// <summary>Adam learning rate of the pretrained encoder (and decoder); 0 freezes the encoder. Null (default): 3e-4
+    /// for <see cref="SemiSupervisedMethod.MeanTeacher"/> and <see cref="SemiSupervisedMethod.InterpolationConsistency"/>
+    /// (their teacher averages the classifier's weights over many steps), 1e-4 for the others.</summary>
+    public double? EncoderLearningRate { get; set; }
 
     /// <summary>Adam learning rate of the head. Default 1e-3.</summary>
     public double HeadLearningRate { get; set; } = AutoencoderClassifierTrainer.Defaults.HeadLearningRate;
 
     /// <summary>Epochs: passes over all rows in batches of <see cref="BatchSize"/>; every step also trains on
-    /// <see cref="LabelledBatchSize"/> labelled rows (cycling through them), in every method, so every method runs the same
-    /// steps. Null (default): enough epochs for about 1,600 steps, the reference's fine-tuning budget (7 epochs on 60,000
-    /// rows, 35 on 12,000).</summary>
+    /// <see cref="LabelledBatchSize"/> labelled rows (cycling through them), in every method. Null (default): enough epochs
+    /// for about 1,600 steps, the reference's fine-tuning budget (7 epochs on 60,000 rows, 35 on 12,000); for
+    /// <see cref="SemiSupervisedMethod.MeanTeacher"/> and <see cref="SemiSupervisedMethod.InterpolationConsistency"/> 35 epochs,
+    /// but at least about 1,600 steps and at most about 8,000 (35 epochs on 60,000 or 12,000 rows, 50 on 8,000).</summary>
     public int? Epochs { get; set; }
 
     /// <summary>Rows (labelled or not) per step. Default 256.</summary>

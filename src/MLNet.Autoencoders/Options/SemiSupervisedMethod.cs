@@ -22,4 +22,18 @@ public enum SemiSupervisedMethod
     /// copy the classifier already puts in one class with probability at least
     /// <see cref="AutoencoderClassifierOptions.ConfidenceThreshold"/> trains, as that class, on a corrupted copy.</summary>
     PseudoLabels,
+
+    /// <summary>Mean teacher (Tarvainen and Valpola 2017): the teacher is an exponential moving average of the classifier's
+    /// own weights (<see cref="AutoencoderClassifierOptions.TeacherDecay"/>); the classifier's class probabilities for a
+    /// corrupted copy of an unlabelled row are pulled (squared error) towards the teacher's for another corrupted copy, with
+    /// dropout in both (<see cref="AutoencoderClassifierOptions.Dropout"/>) and a weight that ramps up over the first part of
+    /// training. The model kept is the teacher.</summary>
+    MeanTeacher,
+
+    /// <summary>Interpolation consistency (ICT: Verma, Lamb, Kannala, Bengio and Lopez-Paz 2019): as
+    /// <see cref="MeanTeacher"/>, but the perturbation is mixup (Zhang et al. 2018): the classifier's probabilities for a
+    /// mix λ·u₁ + (1 − λ)·u₂ of two unlabelled rows are pulled towards the same mix of the teacher's probabilities for u₁ and
+    /// u₂, λ ~ Beta(α, α) (<see cref="AutoencoderClassifierOptions.MixupAlpha"/>). It needs no knowledge of what the features
+    /// are (no image shape), and measured best on Fashion-MNIST (README).</summary>
+    InterpolationConsistency,
 }

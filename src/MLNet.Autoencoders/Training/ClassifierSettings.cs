@@ -8,6 +8,9 @@ internal sealed record ClassifierSettings(
     double UnlabelledWeight,
     double ConfidenceThreshold,
     Corruption Corruption,
+    double Dropout,
+    double TeacherDecay,
+    double MixupAlpha,
     double EncoderLearningRate,
     double HeadLearningRate,
     int Epochs,
@@ -25,4 +28,7 @@ internal sealed record ClassifierSettings(
 
     /// <summary>Whether each step also reads a batch of all rows (labelled or not).</summary>
     public bool UsesAllRows => Method != SemiSupervisedMethod.FineTune;
+
+    /// <summary>Whether a moving-average teacher is kept (and becomes the model).</summary>
+    public bool UsesTeacher => AutoencoderClassifierTrainer.Defaults.UsesTeacher(Method);
 }

@@ -210,6 +210,11 @@ internal static class SemiSupervisedMeasurement
                 case "gauss": options.Corruption = CorruptionKind.Gaussian; options.CorruptionLevel = value; break;
                 case "epochs": options.Epochs = (int)value; break;
                 case "lrenc": options.EncoderLearningRate = value; break;
+                case "lrhead": options.HeadLearningRate = value; break;
+                case "dropout": options.Dropout = value; break;
+                case "decay": options.TeacherDecay = value; break;
+                case "alpha": options.MixupAlpha = value; break;
+                case "mask": options.Corruption = CorruptionKind.Masking; options.CorruptionLevel = value; break;
                 case "vae": break; // the start, set by the caller
                 default: throw new ArgumentException($"Unknown method setting '{key}' in '{method}'.");
             }

@@ -104,6 +104,10 @@ public class ClassifierBadInputTests
     [InlineData("ClassWeights")]
     [InlineData("NumberOfThreads")]
     [InlineData("Method")]
+    [InlineData("Dropout")]
+    [InlineData("TeacherDecay")]
+    [InlineData("MixupAlpha")]
+    [InlineData("Corruption")]
     public void Out_of_range_options_are_refused_naming_the_option(string option)
     {
         var o = FewLabels.Options();
@@ -124,6 +128,10 @@ public class ClassifierBadInputTests
             case "ClassWeights": o.ClassWeights = [1, 0]; break;
             case "NumberOfThreads": o.NumberOfThreads = 0; break;
             case "Method": o.Method = (SemiSupervisedMethod)42; break;
+            case "Dropout": o.Dropout = 1; break;
+            case "TeacherDecay": o.TeacherDecay = 1; break;
+            case "MixupAlpha": o.MixupAlpha = 0; break;
+            case "Corruption": o.Corruption = (CorruptionKind)9; break;
         }
         var e = Assert.ThrowsAny<ArgumentException>(() => new MLContext().MulticlassClassification.Trainers.AutoencoderClassifier(o));
         Assert.Equal(option, e.ParamName);

@@ -20,10 +20,19 @@ public class ClassifierOptionTests
 
     public static TheoryData<string> Changes => new()
     {
-        "Method.FineTune", "Method.Joint", "Method.Consistency", "HeadHiddenLayerSizes", "ReconstructionWeight", "UnlabelledWeight",
+        "Method.FineTune", "Method.Joint", "Method.Consistency", "Method.MeanTeacher", "Method.InterpolationConsistency", "HeadHiddenLayerSizes", "ReconstructionWeight", "UnlabelledWeight",
         "ConfidenceThreshold", "Corruption", "CorruptionLevel", "EncoderLearningRate", "HeadLearningRate", "Epochs", "BatchSize",
-        "LabelledBatchSize", "ValidationFraction", "ClassWeights", "Seed",
+        "LabelledBatchSize", "ValidationFraction", "ClassWeights", "Seed", "Dropout",
     };
+
+    /// <summary>The options only the teacher methods read, each changed from an interpolation-consistency baseline (and the
+    /// method defaults they share, changed to other values).</summary>
+    public static TheoryData<string> TeacherChanges => new()
+    {
+        "TeacherDecay", "MixupAlpha", "Dropout", "Corruption", "CorruptionLevel", "UnlabelledWeight", "EncoderLearningRate", "Method.MeanTeacher",
+    };
+
+    private static void TeacherBaseline(AutoencoderClassifierOptions o) => o.Method = SemiSupervisedMethod.InterpolationConsistency;
 
     // The baseline uses pseudo-labels and keeps their term active on this tiny model (a low threshold), so its settings matter.
     private static void Baseline(AutoencoderClassifierOptions o)
@@ -39,6 +48,11 @@ public class ClassifierOptionTests
             case "Method.FineTune": o.Method = SemiSupervisedMethod.FineTune; break;
             case "Method.Joint": o.Method = SemiSupervisedMethod.Joint; break;
             case "Method.Consistency": o.Method = SemiSupervisedMethod.Consistency; break;
+            case "Method.MeanTeacher": o.Method = SemiSupervisedMethod.MeanTeacher; break;
+            case "Method.InterpolationConsistency": o.Method = SemiSupervisedMethod.InterpolationConsistency; break;
+            case "Dropout": o.Dropout = 0.3; break;
+            case "TeacherDecay": o.TeacherDecay = 0.5; break;
+            case "MixupAlpha": o.MixupAlpha = 0.2; break;
             case "HeadHiddenLayerSizes": o.HeadHiddenLayerSizes = [16]; break;
             case "ReconstructionWeight": o.ReconstructionWeight = 1; break;
             case "UnlabelledWeight": o.UnlabelledWeight = 3; break;
@@ -73,12 +87,69 @@ public class ClassifierOptionTests
         Assert.True(Differ(BaselineProbabilities.Value, Probabilities(o => { Baseline(o); Apply(change, o); })), $"{change} changed nothing");
     }
 
+    private static readonly Lazy<float[][]> TeacherBaselineProbabilities = new(() => Probabilities(TeacherBaseline));
+
+    [Theory]
+    [MemberData(nameof(TeacherChanges))]
+    public void Changing_a_teacher_option_changes_the_model(string change)
+    {
+        Assert.False(Differ(TeacherBaselineProbabilities.Value, Probabilities(TeacherBaseline)), "the same options must give the same model");
+        Assert.True(Differ(TeacherBaselineProbabilities.Value, Probabilities(o =>
+        {
+            TeacherBaseline(o);
+            // Gaussian is the teacher methods' default corruption; masking is the change there.
+            if (change == "Corruption") o.Corruption = CorruptionKind.Masking;
+            else Apply(change, o);
+        })), $"{change} changed nothing");
+    }
+
+    [Fact]
+    public void Method_defaults_are_spelled_out_and_giving_them_explicitly_changes_nothing()
+    {
+        static void Explicit(AutoencoderClassifierOptions o)
+        {
+            TeacherBaseline(o);
+            o.UnlabelledWeight = 10;
+            o.Corruption = CorruptionKind.Gaussian;
+            o.CorruptionLevel = 0.2;
+            o.Dropout = 0.2;
+            o.EncoderLearningRate = 3e-4;
+        }
+        Assert.False(Differ(Probabilities(o => { TeacherBaseline(o); o.EncoderLearningRate = null; }), Probabilities(Explicit)));
+    }
+
     [Theory]
     [InlineData(60000, 256, 7)]
     [InlineData(12000, 256, 35)]
     [InlineData(300, 32, 160)]
     public void Default_epochs_give_about_1600_steps(int rows, int batchSize, int epochs) =>
         Assert.Equal(epochs, AutoencoderClassifierTrainer.DefaultEpochs(rows, batchSize));
+
+    [Theory]
+    [InlineData(60000, 256, 35)]   // 8,225 steps: at most about 8,000
+    [InlineData(12000, 256, 35)]   // 1,645 steps
+    [InlineData(8000, 256, 50)]    // 35 epochs would be 1,120 steps: at least about 1,600
+    [InlineData(600, 256, 534)]
+    public void Teacher_methods_default_to_35_epochs_within_1600_to_8000_steps(int rows, int batchSize, int epochs)
+    {
+        Assert.Equal(epochs, AutoencoderClassifierTrainer.DefaultEpochs(rows, batchSize, SemiSupervisedMethod.InterpolationConsistency));
+        Assert.Equal(epochs, AutoencoderClassifierTrainer.DefaultEpochs(rows, batchSize, SemiSupervisedMethod.MeanTeacher));
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.2)]
+    [InlineData(3.0)]
+    public void Mixing_weights_follow_the_beta_distribution(double alpha)
+    {
+        // Beta(α, α): mean 1/2, variance 1 / (4 (2α + 1)).
+        var random = new Random(4);
+        var draws = Enumerable.Range(0, 20000).Select(_ => MLNet.Autoencoders.Training.ClassifierTrainer.Beta(random, alpha)).ToArray();
+        Assert.All(draws, d => Assert.InRange(d, 0, 1));
+        double mean = draws.Average(), variance = draws.Select(d => (d - mean) * (d - mean)).Average();
+        Assert.InRange(mean, 0.49, 0.51);
+        Assert.InRange(variance, 0.95 / (4 * (2 * alpha + 1)), 1.05 / (4 * (2 * alpha + 1)));
+    }
 
     [Fact]
     public void Joint_trains_the_decoder_by_default_and_not_with_reconstruction_weight_zero()
