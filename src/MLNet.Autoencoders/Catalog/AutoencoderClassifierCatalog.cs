@@ -12,8 +12,10 @@ public static class AutoencoderClassifierCatalog
     /// <param name="catalog">The multiclass trainer catalog.</param>
     /// <param name="labelColumnName">A key-typed label; the missing key marks an unlabelled row.</param>
     /// <param name="featureColumnName">A known-size vector of Single.</param>
-    /// <param name="method">How the unlabelled rows are used (default: pretrain, then fine-tune).</param>
-    /// <param name="epochs">Passes over all rows; null (default): about 1,600 steps.</param>
+    /// <param name="method">How the unlabelled rows are used (default: interpolation consistency with a moving-average teacher;
+    /// <see cref="SemiSupervisedMethod.FineTune"/> is pretrain-then-fine-tune).</param>
+    /// <param name="epochs">Passes over all rows; null (default): 35 epochs within about 1,600 to 8,000 steps for the teacher
+    /// methods, about 1,600 steps for the others.</param>
     /// <param name="seed">Seed; null takes it from the MLContext.</param>
     /// <example><code>
     /// var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")   // empty label = unlabelled row

@@ -117,7 +117,7 @@ public class ClassifierBadInputTests
             case "ReconstructionWeight": o.ReconstructionWeight = -1; break;
             case "UnlabelledWeight": o.UnlabelledWeight = double.NaN; break;
             case "ConfidenceThreshold": o.ConfidenceThreshold = 1.5; break;
-            case "CorruptionLevel": o.CorruptionLevel = 2; break;
+            case "CorruptionLevel": o.Corruption = CorruptionKind.Masking; o.CorruptionLevel = 2; break;   // a fraction: at most 1
             case "EncoderLearningRate": o.EncoderLearningRate = -1; break;
             case "HeadLearningRate": o.HeadLearningRate = 0; break;
             case "Epochs": o.Epochs = 0; break;
