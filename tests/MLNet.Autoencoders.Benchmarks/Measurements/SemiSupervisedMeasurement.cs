@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MLNet.Autoencoders.Benchmarks.Infrastructure;
 using MLNet.Autoencoders.Data;
@@ -16,7 +17,8 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 /// System.Random, not numpy's, so the sets differ from the reference's), and the 1,000 indices of
 /// <c>downstream.json</c> for every seed. Methods: logistic regression on raw pixels and on the frozen latent (ML.NET's
 /// LbfgsMaximumEntropy on standardised features), and the autoencoder classifier (default options unless --methods lists
-/// others). Test accuracy mean ± sample std over the seeds, and training time.
+/// others). Test accuracy mean ± sample std over the seeds, and training time. Every classifier is also saved, reloaded
+/// and exported to ONNX, and must score every test row the same (<see cref="Agreement"/>).
 /// </summary>
 /// <remarks>
 ///   ... -- --measure semisupervised [--seeds 0,1,2] [--budgets 100,1000,1000ref] [--methods default,FineTune,Joint,...]
@@ -142,9 +144,11 @@ internal static class SemiSupervisedMeasurement
                     using var classifier = mlContext.MulticlassClassification.Trainers.AutoencoderClassifier(options).Fit(train);
                     double fitSeconds = watch.Elapsed.TotalSeconds;
                     double startSeconds = StartsFromVae(method) ? vaeSeconds : pretrainSeconds;
-                    double accuracy = mlContext.MulticlassClassification.Evaluate(classifier.Transform(toKey.Transform(test))).MicroAccuracy;
-                    Record(budget, "classifier_" + method, seed, accuracy, startSeconds + fitSeconds,
-                        new JsonObject { ["fit_seconds"] = fitSeconds, ["pretrain_seconds"] = startSeconds, ["epochs"] = classifier.TrainingHistory.Count });
+                    var keyedTest = toKey.Transform(test);
+                    double accuracy = mlContext.MulticlassClassification.Evaluate(classifier.Transform(keyedTest)).MicroAccuracy;
+                    var extra = new JsonObject { ["fit_seconds"] = fitSeconds, ["pretrain_seconds"] = startSeconds, ["epochs"] = classifier.TrainingHistory.Count };
+                    extra["agreement"] = Agreement(mlContext, classifier, train.Schema, keyedTest, method);
+                    Record(budget, "classifier_" + method, seed, accuracy, startSeconds + fitSeconds, extra);
                     Console.WriteLine(FormattableString.Invariant($"[ssl] budget {budget} seed {seed} {method}: classifier fit {fitSeconds:F1} s"));
                 }
             }
@@ -168,6 +172,40 @@ internal static class SemiSupervisedMeasurement
             ["pretrain_epochs"] = pretrainEpochs, ["vae_epochs"] = vaeEpochs, ["seeds"] = new JsonArray(seeds.Select(s => (JsonNode)s).ToArray()),
             ["machine"] = MachineFacts.Describe(), ["summary"] = summary, ["runs"] = runs,
         };
+    }
+
+    /// <summary>The agreement bar on every test row: the model saved and loaded with plain <c>Model.Load</c> must
+    /// predict the same labels with probabilities within 1e-5, and the ONNX export (validated by the exporter on every test
+    /// row, tolerance 1e-5) must succeed. Throws on a difference: a benchmark figure from a model that does not reload
+    /// the same would be worthless.</summary>
+    private static JsonObject Agreement(MLContext mlContext, ITransformer classifier, DataViewSchema trainSchema, IDataView keyedTest, string method)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ssl-agreement-{Environment.ProcessId}.zip");
+        try
+        {
+            mlContext.Model.Save(classifier, trainSchema, path);
+            var fitted = classifier.Transform(keyedTest);
+            var loaded = mlContext.Model.Load(path, out _).Transform(keyedTest);
+            var (fittedScores, loadedScores) = (fitted.GetColumn<float[]>("Score").ToArray(), loaded.GetColumn<float[]>("Score").ToArray());
+            double maxScoreDifference = fittedScores.Zip(loadedScores).Max(p => p.First.Zip(p.Second).Max(q => Math.Abs(q.First - q.Second)));
+            int labelMismatches = fitted.GetColumn<uint>("PredictedLabel").Zip(loaded.GetColumn<uint>("PredictedLabel")).Count(p => p.First != p.Second);
+            using var onnx = new MemoryStream();
+            mlContext.Model.ConvertToOnnxWithAutoencoders(classifier, keyedTest, onnx,
+                new OnnxPipelineExportOptions { Validate = true, ValidationRows = fittedScores.Length, Tolerance = 1e-5 });
+            Console.WriteLine(FormattableString.Invariant(
+                $"[ssl] {method}: saved and loaded: {labelMismatches} predicted labels differ, largest probability difference {maxScoreDifference:E1}; ONNX export validated on {fittedScores.Length} rows"));
+            if (labelMismatches > 0 || maxScoreDifference > 1e-5)
+                throw new InvalidOperationException($"The loaded classifier does not score as the fitted one ({labelMismatches} labels, {maxScoreDifference:E1}).");
+            return new JsonObject
+            {
+                ["rows"] = fittedScores.Length, ["loaded_label_mismatches"] = labelMismatches, ["loaded_max_score_difference"] = maxScoreDifference,
+                ["onnx_validated"] = true, ["onnx_bytes"] = onnx.Length,
+            };
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Stratified, seeded: <paramref name="perClass"/> rows of each class, sorted.</summary>
