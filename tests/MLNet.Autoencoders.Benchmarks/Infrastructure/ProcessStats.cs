@@ -17,7 +17,8 @@ internal static class ProcessStats
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
             if (line.StartsWith(key + ":", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                // "VmRSS:\t  723456 kB": the kernel pads the number to 8 characters, so from 10 GB on no space follows the tab.
+                return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         }
         return -1;
     }
