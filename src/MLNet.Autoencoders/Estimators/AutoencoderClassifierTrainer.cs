@@ -55,7 +55,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         public static int Steps(SemiSupervisedMethod method, int stepsPerEpoch) =>
             UsesTeacher(method) ? (int)Math.Clamp((long)TeacherEpochs * stepsPerEpoch, TrainingSteps, TeacherTrainingSteps) : TrainingSteps;
 
-        /// <summary>Whether the method trains against a moving-average teacher (and decays its learning rates).</summary>
+        /// <summary>Whether the method trains against a moving-average teacher, which becomes the model.</summary>
         public static bool UsesTeacher(SemiSupervisedMethod method) =>
             method is SemiSupervisedMethod.MeanTeacher or SemiSupervisedMethod.InterpolationConsistency;
         public const int BatchSize = 256;

@@ -234,12 +234,12 @@ internal static class SemiSupervisedMeasurement
         return mlContext.MulticlassClassification.Evaluate(model.Transform(toKey.Transform(test))).MicroAccuracy;
     }
 
-    /// <summary>Method names: "default" (the trainer's defaults), a <see cref="SemiSupervisedMethod"/>, optionally with
-    /// ":key=value" settings (e.g. "PseudoLabels:threshold=0.9:lambda=1").</summary>
-    /// <summary>Whether <paramref name="method"/> carries the setting "vae=1": start from the seed's VAE (trained as the
-    /// "default" starts from it too: the trainer's default pretraining for pixels in [0, 1] is that VAE.</summary>
+    /// <summary>Whether <paramref name="method"/> starts from the seed's VAE: it carries the setting "vae=1", or it is
+    /// "default" (the trainer's default pretraining for pixels in [0, 1] is that VAE).</summary>
     private static bool StartsFromVae(string method) => method == "default" || method.Split(':').Skip(1).Contains("vae=1");
 
+    /// <summary>Method names: "default" (the trainer's defaults), a <see cref="SemiSupervisedMethod"/>, optionally with
+    /// ":key=value" settings (e.g. "PseudoLabels:threshold=0.9:lambda=1").</summary>
     private static void Configure(AutoencoderClassifierOptions options, string method)
     {
         var parts = method.Split(':');
