@@ -181,7 +181,7 @@ public class SaveLoadTests
             Labels = labels,
         }));
 
-        var (exit, output, errors) = await RunServingOnly(servingDll, zip.Path, expected.Path);
+        var (exit, output, errors) = await ServingOnlyProcess.Run(zip.Path, expected.Path);
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{errors}");
         Assert.Contains("OK: the zip scores the same", output);
     }
@@ -194,7 +194,6 @@ public class SaveLoadTests
     [Fact]
     public async Task Loading_and_scoring_a_saved_autoencoder_or_VAE_writes_nothing_to_the_console()
     {
-        var servingDll = RepositoryPaths.ServingOnlyAssembly();
         var fitted = FitPipeline();
         var vaeContext = new MLContext(seed: 1);
         using var vae = vaeContext.Transforms.Vae(new VaeOptions
@@ -215,23 +214,10 @@ public class SaveLoadTests
                 Latents = ColumnReader.ReadVectors(scored, "Latent"),
                 Labels = scored.Schema.GetColumnOrNull("PredictedLabel") is null ? null : scored.GetColumn<uint>("PredictedLabel").ToArray(),
             }));
-            var (exit, output, errors) = await RunServingOnly(servingDll, zip.Path, expected.Path, "--quiet");
+            var (exit, output, errors) = await ServingOnlyProcess.Run(zip.Path, expected.Path, "--quiet");
             Assert.True(exit == 0, $"{model.GetType().Name}: exit {exit}\n{output}\n{errors}");
             Assert.Equal("", output);
             Assert.Equal("", errors);
         }
-    }
-
-    private static async Task<(int Exit, string Output, string Errors)> RunServingOnly(string servingDll, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(servingDll);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
