@@ -37,6 +37,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         public const int KMeansInitializations = 20;
         public const DeepClusteringInitialization Initialization = DeepClusteringInitialization.Manifold;
         public const int ManifoldNeighbors = 20;
+        public const bool BalancedClusters = false;
         public const double ClusteringLossWeight = 0.1;
         public const double Alpha = 1;
         public const int UpdateInterval = 140;
@@ -166,7 +167,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             using var shared = new SharedFeatureTensor(matrix);
             var settings = new IdecSettings(options.NumberOfClusters, options.ClusteringLossWeight, options.Alpha, options.UpdateInterval,
                 options.Tolerance, options.MaximumClusteringEpochs, options.BatchSize, options.LearningRate, options.KMeansInitializations,
-                unchecked(seed + 1), info.Loss, options.Initialization, options.ManifoldNeighbors);
+                unchecked(seed + 1), info.Loss, options.Initialization, options.ManifoldNeighbors, options.BalancedClusters);
             var result = IdecTrainer.Train(network, shared.Value, settings, update =>
             {
                 channel.Info(MessageSensitivity.None, update.ToString());

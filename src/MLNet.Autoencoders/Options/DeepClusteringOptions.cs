@@ -54,6 +54,14 @@ public sealed class DeepClusteringOptions
     /// <see cref="DeepClusteringInitialization.Manifold"/>: fewer keeps finer local structure, more a more global one. Default 20.</summary>
     public int ManifoldNeighbors { get; set; } = DeepClusteringTrainer.Defaults.ManifoldNeighbors;
 
+    /// <summary>Whether the clusters are taken to hold about equally many rows. When true, the
+    /// <see cref="DeepClusteringInitialization.Manifold"/> start gives its centres equal shares of the rows (an equal-size
+    /// assignment to the layout's k-means centres: Sinkhorn–Knopp, as SeLa's equipartition, Asano et al. 2020) instead of
+    /// each row's nearest centre. Turn it on only when the groups are known to be of similar size: on all 70,000
+    /// Fashion-MNIST images (ten classes of 7,000) it moved accuracy by +0.024, +0.005 and −0.004 over three seeds and cost
+    /// 0.04 NMI; on classes of 7,000 down to 700 rows it cut accuracy from 0.61 to 0.47. Default false.</summary>
+    public bool BalancedClusters { get; set; } = DeepClusteringTrainer.Defaults.BalancedClusters;
+
     /// <summary>k-means runs (k-means++ starts) on the pretrained latent (on its manifold layout, for the
     /// <see cref="DeepClusteringInitialization.Manifold"/> start); the one with the smallest inertia gives the initial
     /// centres. Default 20.</summary>

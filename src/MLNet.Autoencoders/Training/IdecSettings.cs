@@ -14,4 +14,5 @@ internal sealed record IdecSettings(
     int Seed,
     ReconstructionLoss Loss,
     DeepClusteringInitialization Initialization,
-    int ManifoldNeighbors);
+    int ManifoldNeighbors,
+    bool BalancedClusters);

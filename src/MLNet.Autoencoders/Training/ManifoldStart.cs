@@ -7,7 +7,8 @@ namespace MLNet.Autoencoders.Training;
 /// <summary>
 /// The N2D start of deep clustering (McConville et al. 2020): the latent laid out by UMAP in k dimensions
 /// (<see cref="ManifoldEmbedding"/>), the best of several k-means runs on that layout; each cluster's centre is then the mean
-/// latent of its rows. The clusters follow the latent's manifold, not the straight boundaries k-means draws in the latent.
+/// latent of its rows (with equal sizes asked for, the rows are first given to the layout's centres in equal shares:
+/// <see cref="EqualSizeAssignment"/>). The clusters follow the latent's manifold, not the straight boundaries k-means draws in the latent.
 /// N2D clusters the layout with a Gaussian mixture; on 8,000 Fashion-MNIST latents (umap-learn, three layout starts) k-means
 /// on the layout clustered as well and steadier (accuracy 0.646–0.648 against 0.579–0.653), so it is k-means here.
 /// </summary>
@@ -16,7 +17,7 @@ internal static class ManifoldStart
     /// <returns>The centres (k × L, row-major), their inertia on the latent, and each row's cluster (0-based).</returns>
     /// <remarks>If the layout's k-means leaves a cluster without rows, k-means on the latent itself gives the centres and
     /// the clusters (as the <see cref="DeepClusteringInitialization.KMeans"/> start, but still held as the target).</remarks>
-    public static (float[] Centres, double Inertia, int[] Labels) Fit(Tensor latent, int k, int neighbors, int kMeansStarts, Random random, Action checkAlive)
+    public static (float[] Centres, double Inertia, int[] Labels) Fit(Tensor latent, int k, int neighbors, int kMeansStarts, bool equalSizes, Random random, Action checkAlive)
     {
         using var scope = NewDisposeScope();
         int n = (int)latent.shape[0];
@@ -25,7 +26,8 @@ internal static class ManifoldStart
         float[] layout = ManifoldEmbedding.Fit(latent, k, neighbors, random, checkAlive);
         var layoutTensor = tensor(layout).reshape(n, k);
         var (layoutCentres, _) = LatentKMeans.Fit(layoutTensor, k, kMeansStarts, random, checkAlive);
-        int[] labels = LatentKMeans.Assign(layoutTensor, tensor(layoutCentres).reshape(k, k));
+        var layoutCentresTensor = tensor(layoutCentres).reshape(k, k);
+        int[] labels = equalSizes ? EqualSizeAssignment.Assign(layoutTensor, layoutCentresTensor) : LatentKMeans.Assign(layoutTensor, layoutCentresTensor);
         if (labels.Distinct().Count() < k)
         {
             var (centres, inertia) = LatentKMeans.Fit(latent, k, kMeansStarts, random, checkAlive);

@@ -16,7 +16,10 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 /// started from it (<see cref="DeepClusteringOptions.PretrainedAutoencoder"/>).
 /// Options: --rows N (first N of the 70k; default all), --pretrain-epochs, --cluster-epochs, --corruption masking|gaussian,
 /// --noise, --seed (default 0), --threads, --initialization manifold|kmeans, --neighbors N, --save-latent PATH (the
-/// pretrained latent as little-endian float32 rows, then the labels as bytes, for checking the layout against umap-learn).
+/// pretrained latent as little-endian float32 rows, then the labels as bytes, for checking the layout against umap-learn),
+/// --imbalance R (class c keeps the fraction R^(c/9) of its rows), --start-only (stop after the manifold start),
+/// --autoencoder PATH (save the pretrained autoencoder there, or, when the file exists, start from it untimed: for trying
+/// clustering-phase options on one pretraining), --balanced true|false (<see cref="DeepClusteringOptions.BalancedClusters"/>).
 /// Also measures the manifold start alone (N2D's clusters on the pretrained latent, before the clustering phase).
 /// </summary>
 internal static class ClusteringMeasurement
@@ -30,6 +33,15 @@ internal static class ClusteringMeasurement
         int rows = Math.Min(args.GetInt("--rows", train.Count + test.Count), train.Count + test.Count);
         var all = new FashionMnistData([.. train.Features, .. test.Features], [.. train.Labels, .. test.Labels]);
         if (rows < all.Count) all = all.Slice(0, rows);
+        // --imbalance R: class c keeps the first R^(c/9) of its rows (class 0 all, class 9 a fraction R), so the true
+        // clusters differ in size — for judging BalancedClusters where its assumption does not hold.
+        if (args.GetOrNull("--imbalance") is { } imbalanceText)
+        {
+            double ratio = double.Parse(imbalanceText, System.Globalization.CultureInfo.InvariantCulture);
+            var perClass = all.Labels.Select((label, index) => (label, index)).GroupBy(p => p.label).ToDictionary(g => g.Key, g => g.Select(p => p.index).ToArray());
+            var kept = perClass.SelectMany(g => g.Value.Take((int)Math.Round(g.Value.Length * Math.Pow(ratio, g.Key / 9.0)))).Order().ToArray();
+            all = all.Select(kept);
+        }
         var truth = all.Labels.Select(l => (int)l).ToArray();
         var data = FashionMnist.ToDataView(mlContext, all);
 
@@ -38,6 +50,7 @@ internal static class ClusteringMeasurement
         defaults.MaximumClusteringEpochs = args.GetInt("--cluster-epochs", defaults.MaximumClusteringEpochs);
         defaults.Initialization = Enum.Parse<DeepClusteringInitialization>(args.Get("--initialization", defaults.Initialization.ToString()), ignoreCase: true);
         defaults.ManifoldNeighbors = args.GetInt("--neighbors", defaults.ManifoldNeighbors);
+        defaults.BalancedClusters = bool.Parse(args.Get("--balanced", defaults.BalancedClusters.ToString()));
         if (args.GetOrNull("--corruption") is { } corruption)
         {
             defaults.PretrainingCorruption = Enum.Parse<CorruptionKind>(corruption, ignoreCase: true);
@@ -46,14 +59,16 @@ internal static class ClusteringMeasurement
         var result = new JsonObject
         {
             ["kind"] = "clustering", ["implementation"] = "MLNet.Autoencoders", ["machine"] = MachineFacts.Describe(),
-            ["rows"] = all.Count, ["clusters"] = defaults.NumberOfClusters, ["seed"] = seed,
+            ["rows"] = all.Count, ["imbalance"] = args.GetOrNull("--imbalance"), ["clusters"] = defaults.NumberOfClusters, ["seed"] = seed,
             ["architecture"] = $"784-{string.Join("-", defaults.HiddenLayerSizes)}-{defaults.LatentDimension}",
             ["pretraining_epochs"] = defaults.PretrainingEpochs, ["pretraining_corruption"] = defaults.PretrainingCorruption?.ToString(),
             ["pretraining_noise"] = defaults.PretrainingCorruption is null ? null : defaults.PretrainingNoiseLevel,
             ["max_clustering_epochs"] = defaults.MaximumClusteringEpochs, ["update_interval"] = defaults.UpdateInterval,
             ["gamma"] = defaults.ClusteringLossWeight, ["tolerance"] = defaults.Tolerance,
             ["initialization"] = defaults.Initialization.ToString(), ["manifold_neighbors"] = defaults.ManifoldNeighbors,
+            ["balanced"] = defaults.BalancedClusters,
         };
+        result["class_sizes"] = new JsonArray(all.Labels.GroupBy(l => l).OrderBy(g => g.Key).Select(g => (JsonNode)g.Count()).ToArray());
         var cpuStart = ProcessStats.CpuReading.Now();
 
         // Phase 1: the autoencoder the trainer pretrains with these options.
@@ -76,12 +91,28 @@ internal static class ClusteringMeasurement
             Console.WriteLine($"[clustering] pretraining {r}; RSS {ProcessStats.RssMb:F0} MB");
         };
         var watch = Stopwatch.StartNew();
-        using var autoencoder = pretraining is DenoisingAutoencoderOptions denoising
-            ? mlContext.Transforms.DenoisingAutoencoder(denoising).Fit(data)
-            : mlContext.Transforms.Autoencoder(pretraining).Fit(data);
-        result["pretraining_seconds"] = watch.Elapsed.TotalSeconds;
-        result["pretraining_epoch_seconds"] = epochSeconds;
-        result["pretraining_final_mse"] = autoencoder.TrainingHistory[^1].TrainLoss;
+        string? autoencoderPath = args.GetOrNull("--autoencoder");
+        bool reused = autoencoderPath is not null && File.Exists(autoencoderPath);
+        using var autoencoder = reused
+            ? AutoencoderTransformer.Load(mlContext, autoencoderPath!)
+            : pretraining is DenoisingAutoencoderOptions denoising
+                ? mlContext.Transforms.DenoisingAutoencoder(denoising).Fit(data)
+                : mlContext.Transforms.Autoencoder(pretraining).Fit(data);
+        if (reused)
+        {
+            // Not timed: the run is for the clustering phase only, and its total time is not comparable.
+            result["pretrained_autoencoder"] = autoencoderPath;
+            result["pretraining_seconds"] = 0.0;
+            Console.WriteLine($"[clustering] reusing the autoencoder in {autoencoderPath} (pretraining not timed)");
+        }
+        else
+        {
+            result["pretraining_seconds"] = watch.Elapsed.TotalSeconds;
+            result["pretraining_epoch_seconds"] = epochSeconds;
+            result["pretraining_final_mse"] = autoencoder.TrainingHistory[^1].TrainLoss;
+            if (autoencoderPath is not null)
+                mlContext.Model.Save(autoencoder, data.Schema, autoencoderPath);
+        }
 
         // AE + k-means (ML.NET's k-means on the pretrained latent).
         watch.Restart();
@@ -105,10 +136,15 @@ internal static class ClusteringMeasurement
         }
         using (var latentTensor = TorchSharp.torch.tensor(latentValues).reshape(all.Count, defaults.LatentDimension))
         {
-            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, new Random(seed), () => { });
+            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, defaults.BalancedClusters, new Random(seed), () => { });
             result["manifold_start"] = Metrics(truth, startLabels, watch.Elapsed.TotalSeconds);
         }
         Console.WriteLine($"[clustering] manifold start: {result["manifold_start"]!.ToJsonString()}");
+
+        if (args.GetOrNull("--start-only") is not null)
+        {
+            return result;
+        }
 
         // Phase 2: deep clustering from that autoencoder.
         var options = defaults;

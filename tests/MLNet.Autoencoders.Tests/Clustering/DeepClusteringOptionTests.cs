@@ -171,6 +171,24 @@ public class DeepClusteringOptionTests
     }
 
     [Fact]
+    public void Balanced_clusters_change_the_manifold_start_and_not_the_kmeans_start()
+    {
+        var (plain, data) = Fit(o => o.Initialization = DeepClusteringInitialization.Manifold);
+        var (balanced, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.Manifold; o.BalancedClusters = true; });
+        var (kMeans, _) = Fit(o => o.Initialization = DeepClusteringInitialization.KMeans);
+        var (kMeansBalanced, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.BalancedClusters = true; });
+        using (plain) using (balanced) using (kMeans) using (kMeansBalanced)
+        {
+            Assert.False(new DeepClusteringOptions().BalancedClusters);
+            // The start's clusters differ, so do their latent means (the starting centres) and what training makes of them.
+            Assert.NotEqual(plain.InitialKMeansInertia, balanced.InitialKMeansInertia);
+            Assert.True(SyntheticData.MaxAbsDifference(Latents(plain, data), Latents(balanced, data)) > 1e-4f);
+            Assert.Equal(kMeans.InitialKMeansInertia, kMeansBalanced.InitialKMeansInertia);
+            Assert.Equal(Latents(kMeans, data), Latents(kMeansBalanced, data));
+        }
+    }
+
+    [Fact]
     public void The_manifold_start_holds_the_target_for_the_first_third_of_the_epochs()
     {
         // 5 iterations per epoch, an update every 2, tolerance 0.99 (the first comparison stops). The k-means start stops at

@@ -41,7 +41,7 @@ public class ManifoldStartTests
     {
         var (points, truth) = TwoMoons();
         using var latent = tensor(points).reshape(truth.Length, 2);
-        var (_, _, manifoldLabels) = ManifoldStart.Fit(latent, 2, 20, 4, new Random(1), () => { });
+        var (_, _, manifoldLabels) = ManifoldStart.Fit(latent, 2, 20, 4, equalSizes: false, new Random(1), () => { });
         var (centres, _) = LatentKMeans.Fit(latent, 2, 4, new Random(1), () => { });
         using var centreTensor = tensor(centres).reshape(2, 2);
         var kMeansLabels = LatentKMeans.Assign(latent, centreTensor);
@@ -49,6 +49,21 @@ public class ManifoldStartTests
         double manifold = TwoClusterAccuracy(truth, manifoldLabels), kMeans = TwoClusterAccuracy(truth, kMeansLabels);
         Assert.True(manifold > 0.97, $"manifold start {manifold:F3}");
         Assert.True(kMeans < 0.9, $"k-means {kMeans:F3}");
+    }
+
+    [Fact]
+    public void The_equal_size_start_gives_every_cluster_the_same_share_of_rows()
+    {
+        var (points, truth) = TwoMoons();
+        using var latent = tensor(points).reshape(truth.Length, 2);
+        var (_, _, nearest) = ManifoldStart.Fit(latent, 4, 20, 4, equalSizes: false, new Random(1), () => { });
+        var (_, _, equal) = ManifoldStart.Fit(latent, 4, 20, 4, equalSizes: true, new Random(1), () => { });
+        var nearestSizes = nearest.GroupBy(l => l).Select(g => g.Count()).ToArray();
+        var equalSizes = equal.GroupBy(l => l).Select(g => g.Count()).ToArray();
+
+        Assert.True(nearestSizes.Max() - nearestSizes.Min() > 30, string.Join(", ", nearestSizes));
+        Assert.Equal(4, equalSizes.Length);
+        Assert.All(equalSizes, size => Assert.InRange(size, 142, 158));
     }
 
     [Fact]
