@@ -63,8 +63,10 @@ public sealed class DeepClusteringOptions
     public bool BalancedClusters { get; set; } = DeepClusteringTrainer.Defaults.BalancedClusters;
 
     /// <summary>k-means runs (k-means++ starts) on the pretrained latent (on its manifold layout, for the
-    /// <see cref="DeepClusteringInitialization.Manifold"/> start); the one with the smallest inertia gives the initial
-    /// centres. Default 20.</summary>
+    /// <see cref="DeepClusteringInitialization.Manifold"/> start); one of them gives the initial centres: the run with the
+    /// smallest inertia on the latent (<see cref="DeepClusteringInitialization.KMeans"/>, as DEC and IDEC), the run with
+    /// the smallest Davies–Bouldin index on the layout (<see cref="DeepClusteringInitialization.Manifold"/>: see the
+    /// README's deep-clustering section). Default 20.</summary>
     public int KMeansInitializations { get; set; } = DeepClusteringTrainer.Defaults.KMeansInitializations;
 
     /// <summary>Weight γ of the clustering loss KL(P ‖ Q) against the reconstruction loss. Default 0.1. 0 would leave the

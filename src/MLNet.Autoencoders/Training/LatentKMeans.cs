@@ -10,29 +10,52 @@ internal static class LatentKMeans
     private const int MaximumIterations = 300;
 
     /// <summary>Runs k-means <paramref name="starts"/> times from seeded k-means++ starts (Arthur &amp; Vassilvitskii 2007) and
-    /// keeps the run with the smallest inertia (sum of squared distances to the nearest centre).</summary>
+    /// keeps the run that <paramref name="choice"/> ranks first (by default the smallest inertia: the sum of squared
+    /// distances to the nearest centre). Ties keep the earlier run.</summary>
     /// <returns>The centres (k × L, row-major) and their inertia.</returns>
-    public static (float[] Centres, double Inertia) Fit(Tensor latent, int k, int starts, Random random, Action checkAlive)
+    public static (float[] Centres, double Inertia) Fit(Tensor latent, int k, int starts, Random random, Action checkAlive, KMeansRunChoice choice = KMeansRunChoice.SmallestInertia)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = latent.to_type(ScalarType.Float64);
         var rowNorms = x.pow(2).sum(1);
         Tensor? best = null;
-        double bestInertia = double.PositiveInfinity;
+        double bestInertia = double.PositiveInfinity, bestScore = double.PositiveInfinity;
         for (int start = 0; start < starts; start++)
         {
             checkAlive();
             using var startScope = NewDisposeScope();
             var (centres, inertia) = Lloyd(x, rowNorms, PlusPlus(x, rowNorms, k, random), checkAlive);
-            if (inertia < bestInertia)
+            double score = choice == KMeansRunChoice.SmallestDaviesBouldin ? DaviesBouldin(x, rowNorms, centres) : inertia;
+            if (best is null || score < bestScore)
             {
                 best?.Dispose();
                 best = centres.MoveToOuterDisposeScope();
                 bestInertia = inertia;
+                bestScore = score;
             }
         }
         return (Activations.ToArray(best!.to_type(ScalarType.Float32)), bestInertia);
+    }
+
+    /// <summary>The Davies–Bouldin index of the partition that <paramref name="centres"/> make (rows to their nearest
+    /// centre; float64 [N, L] rows): the mean over clusters of max over other clusters j of (S_i + S_j) / ‖c_i − c_j‖, with
+    /// S the mean distance of a cluster's rows to its mean c. Smaller is better; +∞ when a cluster is empty or two
+    /// clusters share a mean. Computed on all rows (O(N·k)), as scikit-learn's <c>davies_bouldin_score</c>.</summary>
+    internal static double DaviesBouldin(Tensor x, Tensor rowNorms, Tensor centres)
+    {
+        using var scope = NewDisposeScope();
+        int k = (int)centres.shape[0];
+        var labels = SquaredDistances(x, rowNorms, centres).argmin(1);
+        var (sums, counts) = Totals(x, labels, k);
+        if (counts.min().item<double>() == 0) return double.PositiveInfinity;
+        var means = sums / counts;
+        var spread = zeros(k, dtype: ScalarType.Float64).index_add_(0, labels, (x - means.index_select(0, labels)).pow(2).sum(1).sqrt(), 1) / counts.squeeze(1);
+        var separation = cdist(means, means);
+        Tensor ratios = (spread.unsqueeze(1) + spread.unsqueeze(0)) / separation;
+        ratios = ratios.masked_fill(eye(k, dtype: ScalarType.Bool), double.NegativeInfinity);
+        double index = ratios.amax([1]).mean().item<double>();
+        return double.IsNaN(index) ? double.PositiveInfinity : index;
     }
 
     /// <summary>The error for a latent with fewer distinct rows than clusters.</summary>

@@ -123,8 +123,9 @@ internal static class ClusteringMeasurement
         result["ae_kmeans"] = Metrics(truth, kMeansLabels, watch.Elapsed.TotalSeconds);
         Console.WriteLine($"[clustering] AE + k-means: {result["ae_kmeans"]!.ToJsonString()}");
 
-        // The manifold start alone (UMAP layout + k-means on it): the trainer's computation with this measurement's own
-        // random stream, so it is computed again inside the trainer (164 s at 70k rows); its labels are not exposed there.
+        // The manifold start alone (UMAP layout + k-means on it): the trainer's computation with the trainer's own stream
+        // (it draws from seed + 1), so this row is the start the trainer gets; it is computed again inside the trainer
+        // (about 70 s at 70k rows), whose labels are not exposed there.
         watch.Restart();
         float[] latentValues = ColumnReader.ReadVectors(latent, defaults.LatentColumnName).SelectMany(v => v).ToArray();
         if (args.GetOrNull("--save-latent") is { } latentPath)
@@ -136,12 +137,12 @@ internal static class ClusteringMeasurement
         }
         using (var latentTensor = TorchSharp.torch.tensor(latentValues).reshape(all.Count, defaults.LatentDimension))
         {
-            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, defaults.BalancedClusters, new Random(seed), () => { });
+            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, defaults.BalancedClusters, new Random(seed + 1), () => { });
             result["manifold_start"] = Metrics(truth, startLabels, watch.Elapsed.TotalSeconds);
         }
         Console.WriteLine($"[clustering] manifold start: {result["manifold_start"]!.ToJsonString()}");
 
-        if (args.GetOrNull("--start-only") is not null)
+        if (args.Has("--start-only"))
         {
             return result;
         }

@@ -81,6 +81,38 @@ public class ManifoldStartTests
     }
 
     [Fact]
+    public void The_neighbour_graph_is_exact_across_batches_and_puts_each_row_first()
+    {
+        // 2,200 rows (three distance batches of up to 1,024), row 2,000 a copy of row 5: each row's own index comes first even then.
+        var random = new Random(3);
+        const int n = 2200, width = 3, k = 7;
+        var points = new float[n * width];
+        for (int i = 0; i < points.Length; i++) points[i] = (float)random.NextDouble();
+        Array.Copy(points, 5 * width, points, 2000 * width, width);
+        using var latent = tensor(points).reshape(n, width);
+        var (indices, distances) = ManifoldEmbedding.NearestNeighbors(latent, k, () => { });
+
+        for (int row = 0; row < n; row++)
+        {
+            var expected = Enumerable.Range(0, n)
+                .Select(j => (Index: j, Distance: Math.Sqrt(Enumerable.Range(0, width).Sum(d => Math.Pow(points[row * width + d] - points[j * width + d], 2)))))
+                .OrderBy(p => p.Index == row ? -1 : p.Distance).Take(k + 1).ToArray();
+            Assert.Equal(row, indices[row * k]);
+            Assert.Equal(0f, distances[row * k]);
+            for (int j = 1; j < k; j++)
+            {
+                Assert.Equal(expected[j].Distance, distances[row * k + j], 1e-4);
+                // Single precision may order two rows at (almost) the same distance either way.
+                bool nearTie = Math.Abs(expected[j].Distance - expected[j - 1].Distance) < 1e-5
+                    || Math.Abs(expected[j + 1].Distance - expected[j].Distance) < 1e-5;
+                if (!nearTie) Assert.Equal(expected[j].Index, indices[row * k + j]);
+            }
+        }
+        Assert.Equal(2000, indices[5 * k + 1]);
+        Assert.Equal(5, indices[2000 * k + 1]);
+    }
+
+    [Fact]
     public void Identical_rows_and_fewer_rows_than_neighbours_still_give_a_finite_layout()
     {
         // 12 rows, 4 of them the same point; 20 neighbours asked for.
