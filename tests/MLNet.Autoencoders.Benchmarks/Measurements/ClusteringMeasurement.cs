@@ -123,9 +123,10 @@ internal static class ClusteringMeasurement
         result["ae_kmeans"] = Metrics(truth, kMeansLabels, watch.Elapsed.TotalSeconds);
         Console.WriteLine($"[clustering] AE + k-means: {result["ae_kmeans"]!.ToJsonString()}");
 
-        // The manifold start alone (UMAP layout + k-means on it): the trainer's computation with the trainer's own stream
-        // (it draws from seed + 1), so this row is the start the trainer gets; it is computed again inside the trainer
-        // (about 70 s at 70k rows), whose labels are not exposed there.
+        // The manifold start alone (UMAP layout + k-means on it): the trainer's computation with the trainer's seed (it draws
+        // from seed + 1), but on the latent as ML.NET scores it, which differs from the trainer's own encoder pass in the last
+        // bits; the layout is chaotic, so this row is a draw like the trainer's, not the trainer's start (README, deep
+        // clustering). The trainer computes its own (about 70 s at 70k rows) and does not expose its labels.
         watch.Restart();
         float[] latentValues = ColumnReader.ReadVectors(latent, defaults.LatentColumnName).SelectMany(v => v).ToArray();
         if (args.GetOrNull("--save-latent") is { } latentPath)

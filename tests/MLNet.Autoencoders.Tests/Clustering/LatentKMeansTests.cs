@@ -1,3 +1,4 @@
+using MLNet.Autoencoders.Tests.Support;
 using MLNet.Autoencoders.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -47,8 +48,7 @@ public class LatentKMeansTests
         {
             for (int i = 0; i < count; i++)
             {
-                double gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                rows.Add((float)(centre + sigma * gaussian));
+                rows.Add((float)(centre + sigma * SyntheticData.Gaussian(random)));
                 truth.Add(label);
             }
         }

@@ -1,3 +1,4 @@
+using MLNet.Autoencoders.Tests.Support;
 using MLNet.Autoencoders.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -20,15 +21,12 @@ public class ManifoldStartTests
             double t = Math.PI * (i / 2) / (perMoon - 1);
             double x = moon == 0 ? Math.Cos(t) : 1 - Math.Cos(t);
             double y = moon == 0 ? Math.Sin(t) : 0.5 - Math.Sin(t);
-            points[2 * i] = (float)(x + 0.05 * Gaussian(random));
-            points[2 * i + 1] = (float)(y + 0.05 * Gaussian(random));
+            points[2 * i] = (float)(x + 0.05 * SyntheticData.Gaussian(random));
+            points[2 * i + 1] = (float)(y + 0.05 * SyntheticData.Gaussian(random));
             truth[i] = moon;
         }
         return (points, truth);
     }
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private static double TwoClusterAccuracy(int[] truth, int[] labels)
     {

@@ -112,7 +112,7 @@ public class DenoisingAutoencoderTests
         var noisy = all.Slice(2000, 300);
         var random = new Random(5);
         for (int i = 0; i < noisy.Features.Length; i++)
-            noisy.Features[i] = Math.Clamp(noisy.Features[i] + 0.5f * (float)Gaussian(random), 0, 1);
+            noisy.Features[i] = Math.Clamp(noisy.Features[i] + 0.5f * (float)SyntheticData.Gaussian(random), 0, 1);
 
         void Configure(AutoencoderOptions o)
         {
@@ -141,7 +141,4 @@ public class DenoisingAutoencoderTests
         Assert.True(denoisingPsnr > plainPsnr + 0.5, $"denoising {denoisingPsnr:F2} dB vs plain {plainPsnr:F2} dB");
     }
 
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

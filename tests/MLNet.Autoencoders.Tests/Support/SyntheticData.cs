@@ -43,7 +43,8 @@ public static class SyntheticData
 
     public static IDataView Load(MLContext mlContext, int count = 300, int size = 20, int seed = 7) => Load(mlContext, Rows(count, size, seed));
 
-    private static double Gaussian(Random random) =>
+    /// <summary>A standard normal draw from <paramref name="random"/> (Box–Muller): the tests' one Gaussian.</summary>
+    public static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     public static float MaxAbsDifference(float[][] a, float[][] b)
