@@ -7,7 +7,8 @@
 // cluster and by true class.
 //
 //   dotnet run --project samples/Clustering      (options: --data DIR, --epochs N, --batch-size N, --rows N, --seed N,
-//                                                 --only NAME,NAME: only the rows whose names start so, e.g. autoencoder-32,deep)
+//                                                 --only NAME,NAME: only the rows whose names start so, e.g. autoencoder-32,deep,
+//                                                 --deep-epochs N: pretraining epochs of the deep-clustering autoencoder, default half of --epochs)
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -63,7 +64,8 @@ Measure("VAE-20 (latent mean)", () => mlContext.Transforms.Vae(new VaeOptions
 if (Wanted("deep"))
 {
     var watch = Stopwatch.StartNew();
-    using var pretrained = Train(AutoencoderPresets.DeepClustering("Latent", "Features"), "d-500-500-2000-10", Math.Max(1, arguments.Epochs / 2));
+    int deepEpochs = int.Parse(arguments.Get("--deep-epochs") ?? Math.Max(1, arguments.Epochs / 2).ToString(), System.Globalization.CultureInfo.InvariantCulture);
+    using var pretrained = Train(AutoencoderPresets.DeepClustering("Latent", "Features"), "d-500-500-2000-10", deepEpochs);
     var pretrainedTime = watch.Elapsed;
     var pretrainedTest = mlContext.Data.Cache(pretrained.Transform(test));
     var kMeans = Clustering.BestOfTen(pretrainedTest, "Latent", labels);

@@ -37,6 +37,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         public const int KMeansInitializations = 20;
         public const DeepClusteringInitialization Initialization = DeepClusteringInitialization.Manifold;
         public const int ManifoldNeighbors = 20;
+        public const ManifoldRunSelection ManifoldRunSelection = MLNet.Autoencoders.ManifoldRunSelection.LargestModularity;
         public const bool BalancedClusters = false;
         public const double ClusteringLossWeight = 0.1;
         public const double Alpha = 1;
@@ -106,6 +107,8 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             throw new ArgumentOutOfRangeException(nameof(o.Initialization), o.Initialization, "Unknown initialization.");
         if (o.ManifoldNeighbors < 2)
             throw new ArgumentOutOfRangeException(nameof(o.ManifoldNeighbors), o.ManifoldNeighbors, "ManifoldNeighbors must be at least 2.");
+        if (!Enum.IsDefined(o.ManifoldRunSelection))
+            throw new ArgumentOutOfRangeException(nameof(o.ManifoldRunSelection), o.ManifoldRunSelection, "Unknown manifold run selection.");
         if (o.KMeansInitializations <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.KMeansInitializations), o.KMeansInitializations, "KMeansInitializations must be at least 1.");
         if (!(o.ClusteringLossWeight > 0) || !double.IsFinite(o.ClusteringLossWeight))
@@ -167,7 +170,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             using var shared = new SharedFeatureTensor(matrix);
             var settings = new IdecSettings(options.NumberOfClusters, options.ClusteringLossWeight, options.Alpha, options.UpdateInterval,
                 options.Tolerance, options.MaximumClusteringEpochs, options.BatchSize, options.LearningRate, options.KMeansInitializations,
-                unchecked(seed + 1), info.Loss, options.Initialization, options.ManifoldNeighbors, options.BalancedClusters);
+                unchecked(seed + 1), info.Loss, options.Initialization, options.ManifoldNeighbors, options.ManifoldRunSelection, options.BalancedClusters);
             var result = IdecTrainer.Train(network, shared.Value, settings, update =>
             {
                 channel.Info(MessageSensitivity.None, update.ToString());

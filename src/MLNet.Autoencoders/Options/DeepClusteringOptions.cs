@@ -54,6 +54,12 @@ public sealed class DeepClusteringOptions
     /// <see cref="DeepClusteringInitialization.Manifold"/>: fewer keeps finer local structure, more a more global one. Default 20.</summary>
     public int ManifoldNeighbors { get; set; } = DeepClusteringTrainer.Defaults.ManifoldNeighbors;
 
+    /// <summary>Which of the <see cref="KMeansInitializations"/> k-means runs on the manifold layout gives the start, when
+    /// <see cref="Initialization"/> is <see cref="DeepClusteringInitialization.Manifold"/>. Default
+    /// <see cref="ManifoldRunSelection.LargestModularity"/> (clusters the latent's neighbour graph draws; it leans towards
+    /// similar sizes); <see cref="ManifoldRunSelection.SmallestDaviesBouldin"/> when the groups differ much in size.</summary>
+    public ManifoldRunSelection ManifoldRunSelection { get; set; } = DeepClusteringTrainer.Defaults.ManifoldRunSelection;
+
     /// <summary>Whether the clusters are taken to hold about equally many rows. When true, the
     /// <see cref="DeepClusteringInitialization.Manifold"/> start gives its centres equal shares of the rows (an equal-size
     /// assignment to the layout's k-means centres: Sinkhorn–Knopp, as SeLa's equipartition, Asano et al. 2020) instead of
@@ -64,9 +70,9 @@ public sealed class DeepClusteringOptions
 
     /// <summary>k-means runs (k-means++ starts) on the pretrained latent (on its manifold layout, for the
     /// <see cref="DeepClusteringInitialization.Manifold"/> start); one of them gives the initial centres: the run with the
-    /// smallest inertia on the latent (<see cref="DeepClusteringInitialization.KMeans"/>, as DEC and IDEC), the run with
-    /// the smallest Davies–Bouldin index on the layout (<see cref="DeepClusteringInitialization.Manifold"/>: see the
-    /// README's deep-clustering section). Default 20.</summary>
+    /// smallest inertia on the latent (<see cref="DeepClusteringInitialization.KMeans"/>, as DEC and IDEC), the run
+    /// <see cref="ManifoldRunSelection"/> ranks first on the layout (<see cref="DeepClusteringInitialization.Manifold"/>).
+    /// Default 20.</summary>
     public int KMeansInitializations { get; set; } = DeepClusteringTrainer.Defaults.KMeansInitializations;
 
     /// <summary>Weight γ of the clustering loss KL(P ‖ Q) against the reconstruction loss. Default 0.1. 0 would leave the

@@ -15,4 +15,5 @@ internal sealed record IdecSettings(
     ReconstructionLoss Loss,
     DeepClusteringInitialization Initialization,
     int ManifoldNeighbors,
+    ManifoldRunSelection ManifoldRunSelection,
     bool BalancedClusters);

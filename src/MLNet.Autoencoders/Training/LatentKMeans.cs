@@ -10,10 +10,11 @@ internal static class LatentKMeans
     private const int MaximumIterations = 300;
 
     /// <summary>Runs k-means <paramref name="starts"/> times from seeded k-means++ starts (Arthur &amp; Vassilvitskii 2007) and
-    /// keeps the run that <paramref name="choice"/> ranks first (by default the smallest inertia: the sum of squared
-    /// distances to the nearest centre). Ties keep the earlier run.</summary>
+    /// keeps the run with the smallest inertia (the sum of squared distances to the nearest centre), or, given
+    /// <paramref name="partitionScore"/>, the run whose partition (each row to its nearest centre) scores highest. Ties
+    /// keep the earlier run.</summary>
     /// <returns>The centres (k × L, row-major) and their inertia.</returns>
-    public static (float[] Centres, double Inertia) Fit(Tensor latent, int k, int starts, Random random, Action checkAlive, KMeansRunChoice choice = KMeansRunChoice.SmallestInertia)
+    public static (float[] Centres, double Inertia) Fit(Tensor latent, int k, int starts, Random random, Action checkAlive, Func<int[], double>? partitionScore = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -26,7 +27,8 @@ internal static class LatentKMeans
             checkAlive();
             using var startScope = NewDisposeScope();
             var (centres, inertia) = Lloyd(x, rowNorms, PlusPlus(x, rowNorms, k, random), checkAlive);
-            double score = choice == KMeansRunChoice.SmallestDaviesBouldin ? DaviesBouldin(x, rowNorms, centres) : inertia;
+            // Both ranked smallest first.
+            double score = partitionScore is null ? inertia : -partitionScore(Nearest(x, rowNorms, centres));
             if (best is null || score < bestScore)
             {
                 best?.Dispose();
@@ -38,24 +40,24 @@ internal static class LatentKMeans
         return (Activations.ToArray(best!.to_type(ScalarType.Float32)), bestInertia);
     }
 
-    /// <summary>The Davies–Bouldin index of the partition that <paramref name="centres"/> make (rows to their nearest
-    /// centre; float64 [N, L] rows): the mean over clusters of max over other clusters j of (S_i + S_j) / ‖c_i − c_j‖, with
-    /// S the mean distance of a cluster's rows to its mean c. Smaller is better; +∞ when a cluster is empty or two
-    /// clusters share a mean. Computed on all rows (O(N·k)), as scikit-learn's <c>davies_bouldin_score</c>.</summary>
-    internal static double DaviesBouldin(Tensor x, Tensor rowNorms, Tensor centres)
+    /// <summary>The Davies–Bouldin index of a partition of float64 [N, L] rows (Davies &amp; Bouldin 1979): the mean over
+    /// clusters of max over other clusters j of (S_i + S_j) / ‖c_i − c_j‖, with c a cluster's mean and S the mean distance of
+    /// its rows to c. Smaller is better; +∞ when a cluster is empty or two clusters share a mean. Computed on all rows
+    /// (O(N·k)), as scikit-learn's <c>davies_bouldin_score</c>.</summary>
+    internal static double DaviesBouldin(Tensor x, int[] labels, int k)
     {
         using var scope = NewDisposeScope();
-        int k = (int)centres.shape[0];
-        var labels = SquaredDistances(x, rowNorms, centres).argmin(1);
-        var (sums, counts) = Totals(x, labels, k);
+        using var noGrad = no_grad();
+        var index = tensor(labels).to_type(ScalarType.Int64);
+        var (sums, counts) = Totals(x, index, k);
         if (counts.min().item<double>() == 0) return double.PositiveInfinity;
         var means = sums / counts;
-        var spread = zeros(k, dtype: ScalarType.Float64).index_add_(0, labels, (x - means.index_select(0, labels)).pow(2).sum(1).sqrt(), 1) / counts.squeeze(1);
+        var spread = zeros(k, dtype: ScalarType.Float64).index_add_(0, index, (x - means.index_select(0, index)).pow(2).sum(1).sqrt(), 1) / counts.squeeze(1);
         var separation = cdist(means, means);
         Tensor ratios = (spread.unsqueeze(1) + spread.unsqueeze(0)) / separation;
         ratios = ratios.masked_fill(eye(k, dtype: ScalarType.Bool), double.NegativeInfinity);
-        double index = ratios.amax([1]).mean().item<double>();
-        return double.IsNaN(index) ? double.PositiveInfinity : index;
+        double value = ratios.amax([1]).mean().item<double>();
+        return double.IsNaN(value) ? double.PositiveInfinity : value;
     }
 
     /// <summary>The error for a latent with fewer distinct rows than clusters.</summary>
@@ -72,8 +74,13 @@ internal static class LatentKMeans
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x64 = x.to_type(ScalarType.Float64);
-        var distances = SquaredDistances(x64, x64.pow(2).sum(1), centres.to_type(ScalarType.Float64));
-        return distances.argmin(1).to_type(ScalarType.Int32).data<int>().ToArray();
+        return Nearest(x64, x64.pow(2).sum(1), centres.to_type(ScalarType.Float64));
+    }
+
+    private static int[] Nearest(Tensor x, Tensor rowNorms, Tensor centres)
+    {
+        using var scope = NewDisposeScope();
+        return SquaredDistances(x, rowNorms, centres).argmin(1).to_type(ScalarType.Int32).data<int>().ToArray();
     }
 
     /// <summary>Per cluster, the sum of its rows ([k, L], the rows' type) and how many rows it has ([k, 1], float64).</summary>

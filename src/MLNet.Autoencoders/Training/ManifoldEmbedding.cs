@@ -21,15 +21,27 @@ internal static class ManifoldEmbedding
 
     /// <summary>Lays <paramref name="latent"/> ([N, L]) out in <paramref name="dimensions"/> dimensions.</summary>
     /// <returns>The layout, row-major N × dimensions.</returns>
-    public static float[] Fit(Tensor latent, int dimensions, int neighbors, Random random, Action checkAlive)
+    public static float[] Fit(Tensor latent, int dimensions, int neighbors, Random random, Action checkAlive) =>
+        Layout(latent, Graph(latent, neighbors, checkAlive), dimensions, random, checkAlive);
+
+    /// <summary>The fuzzy graph of each row's <paramref name="neighbors"/> nearest rows (UMAP's first step).</summary>
+    public static NeighbourGraph Graph(Tensor latent, int neighbors, Action checkAlive)
     {
         int n = (int)latent.shape[0];
         int k = Math.Min(neighbors, n);
         var (indices, distances) = NearestNeighbors(latent, k, checkAlive);
-        var (heads, tails, weights) = FuzzyGraph(indices, distances, n, k);
+        return FuzzyGraph(indices, distances, n, k);
+    }
+
+    /// <summary>Lays the rows of <paramref name="graph"/> out in <paramref name="dimensions"/> dimensions, starting from the
+    /// principal components of <paramref name="latent"/> (UMAP's second step).</summary>
+    /// <returns>The layout, row-major N × dimensions.</returns>
+    public static float[] Layout(Tensor latent, NeighbourGraph graph, int dimensions, Random random, Action checkAlive)
+    {
+        int n = (int)latent.shape[0];
         float[] layout = PrincipalStart(latent, dimensions, random);
         int epochs = n > 10_000 ? 200 : 500;
-        Optimize(layout, dimensions, heads, tails, weights, epochs, n, random, checkAlive);
+        Optimize(layout, dimensions, graph.Heads, graph.Tails, graph.Weights, epochs, n, random, checkAlive);
         return layout;
     }
 
@@ -68,7 +80,7 @@ internal static class ManifoldEmbedding
     /// the nearest other row and σ such that the memberships sum to log2(k); then w = a + b − a·b over both directions.
     /// Edges lighter than max/epochs are dropped later by the sampling (they would never be sampled). Both directions are
     /// listed, as umap-learn's symmetric graph holds them.</summary>
-    private static (int[] Heads, int[] Tails, float[] Weights) FuzzyGraph(int[] indices, float[] distances, int n, int k)
+    private static NeighbourGraph FuzzyGraph(int[] indices, float[] distances, int n, int k)
     {
         var directed = new Dictionary<long, float>(n * k);
         double target = Math.Log2(k);
@@ -105,7 +117,7 @@ internal static class ManifoldEmbedding
             heads.Add(i); tails.Add(j); weights.Add(union);
             heads.Add(j); tails.Add(i); weights.Add(union);
         }
-        return (heads.ToArray(), tails.ToArray(), weights.ToArray());
+        return new NeighbourGraph(heads.ToArray(), tails.ToArray(), weights.ToArray());
     }
 
     /// <summary>σ by bisection so that Σ_j exp(−max(0, d_j − ρ)/σ) over the row's other neighbours is log2(k) (64 steps, as umap-learn).</summary>

@@ -15,9 +15,10 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 /// pretrain with these options (timed, then k-means on its latent: "AE + k-means"), then the deep-clustering trainer
 /// started from it (<see cref="DeepClusteringOptions.PretrainedAutoencoder"/>).
 /// Options: --rows N (first N of the 70k; default all), --pretrain-epochs, --cluster-epochs, --corruption masking|gaussian,
-/// --noise, --seed (default 0), --threads, --initialization manifold|kmeans, --neighbors N, --save-latent PATH (the
+/// --noise, --seed (default 0), --threads, --initialization manifold|kmeans, --neighbors N, --run-selection largestmodularity|smallestdaviesbouldin, --save-latent PATH (the
 /// pretrained latent as little-endian float32 rows, then the labels as bytes, for checking the layout against umap-learn),
-/// --imbalance R (class c keeps the fraction R^(c/9) of its rows), --start-only (stop after the manifold start),
+/// --layout-runs N (instead of the start and the clustering phase: every k-means run on N layouts with its modularity,
+/// Davies–Bouldin index, accuracy and NMI), --imbalance R (class c keeps the fraction R^(c/9) of its rows), --start-only (stop after the manifold start),
 /// --autoencoder PATH (save the pretrained autoencoder there, or, when the file exists, start from it untimed: for trying
 /// clustering-phase options on one pretraining), --balanced true|false (<see cref="DeepClusteringOptions.BalancedClusters"/>).
 /// Also measures the manifold start alone (N2D's clusters on the pretrained latent, before the clustering phase).
@@ -50,6 +51,7 @@ internal static class ClusteringMeasurement
         defaults.MaximumClusteringEpochs = args.GetInt("--cluster-epochs", defaults.MaximumClusteringEpochs);
         defaults.Initialization = Enum.Parse<DeepClusteringInitialization>(args.Get("--initialization", defaults.Initialization.ToString()), ignoreCase: true);
         defaults.ManifoldNeighbors = args.GetInt("--neighbors", defaults.ManifoldNeighbors);
+        defaults.ManifoldRunSelection = Enum.Parse<ManifoldRunSelection>(args.Get("--run-selection", defaults.ManifoldRunSelection.ToString()), ignoreCase: true);
         defaults.BalancedClusters = bool.Parse(args.Get("--balanced", defaults.BalancedClusters.ToString()));
         if (args.GetOrNull("--corruption") is { } corruption)
         {
@@ -65,7 +67,7 @@ internal static class ClusteringMeasurement
             ["pretraining_noise"] = defaults.PretrainingCorruption is null ? null : defaults.PretrainingNoiseLevel,
             ["max_clustering_epochs"] = defaults.MaximumClusteringEpochs, ["update_interval"] = defaults.UpdateInterval,
             ["gamma"] = defaults.ClusteringLossWeight, ["tolerance"] = defaults.Tolerance,
-            ["initialization"] = defaults.Initialization.ToString(), ["manifold_neighbors"] = defaults.ManifoldNeighbors,
+            ["initialization"] = defaults.Initialization.ToString(), ["manifold_neighbors"] = defaults.ManifoldNeighbors, ["manifold_run_selection"] = defaults.ManifoldRunSelection.ToString(),
             ["balanced"] = defaults.BalancedClusters,
         };
         result["class_sizes"] = new JsonArray(all.Labels.GroupBy(l => l).OrderBy(g => g.Key).Select(g => (JsonNode)g.Count()).ToArray());
@@ -136,9 +138,14 @@ internal static class ClusteringMeasurement
             file.Write(all.Labels);
             Console.WriteLine($"[clustering] wrote {all.Count} × {defaults.LatentDimension} latent and labels to {latentPath}");
         }
+        if (args.GetIntOrNull("--layout-runs") is int layoutCount)
+        {
+            result["layout_runs"] = LayoutRuns(latentValues, all.Count, defaults, layoutCount, seed, truth);
+            return result;
+        }
         using (var latentTensor = TorchSharp.torch.tensor(latentValues).reshape(all.Count, defaults.LatentDimension))
         {
-            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, defaults.BalancedClusters, new Random(seed + 1), () => { });
+            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, defaults.ManifoldRunSelection, defaults.BalancedClusters, new Random(seed + 1), () => { });
             result["manifold_start"] = Metrics(truth, startLabels, watch.Elapsed.TotalSeconds);
         }
         Console.WriteLine($"[clustering] manifold start: {result["manifold_start"]!.ToJsonString()}");
@@ -169,6 +176,38 @@ internal static class ClusteringMeasurement
         result["foreign_cores"] = ProcessStats.CpuReading.Now().ForeignCoresSince(cpuStart);
         Console.WriteLine($"[clustering] deep clustering: {result["deep_clustering"]!.ToJsonString()}; peak RSS {ProcessStats.PeakRssMb:F0} MB");
         return result;
+    }
+
+    /// <summary>--layout-runs N: every k-means run of the manifold start on N layouts of the pretrained latent (layout r drawn
+    /// from seed + 1 + 1000·r, so layout 0 is the start row's), each with the scores both <see cref="ManifoldRunSelection"/>
+    /// criteria rank by and its accuracy and NMI: for judging a selection criterion on many partitions at once.</summary>
+    private static JsonArray LayoutRuns(float[] latentValues, int rows, DeepClusteringOptions defaults, int layouts, int seed, int[] truth)
+    {
+        using var latent = TorchSharp.torch.tensor(latentValues).reshape(rows, defaults.LatentDimension);
+        int k = defaults.NumberOfClusters;
+        var graph = Training.ManifoldEmbedding.Graph(latent, defaults.ManifoldNeighbors, () => { });
+        var runs = new JsonArray();
+        for (int layout = 0; layout < layouts; layout++)
+        {
+            var random = new Random(seed + 1 + 1000 * layout);
+            using var layoutTensor = TorchSharp.torch.tensor(Training.ManifoldEmbedding.Layout(latent, graph, k, random, () => { })).reshape(rows, k);
+            using var layout64 = layoutTensor.to_type(TorchSharp.torch.ScalarType.Float64);
+            for (int run = 0; run < defaults.KMeansInitializations; run++)
+            {
+                // One run at a time from the same stream: the same runs, in the same order, as the start's.
+                var (centres, inertia) = Training.LatentKMeans.Fit(layoutTensor, k, 1, random, () => { });
+                using var centresTensor = TorchSharp.torch.tensor(centres).reshape(k, k);
+                int[] labels = Training.LatentKMeans.Assign(layoutTensor, centresTensor);
+                runs.Add(new JsonObject
+                {
+                    ["layout"] = layout, ["run"] = run, ["inertia"] = inertia, ["modularity"] = graph.Modularity(labels, k),
+                    ["davies_bouldin"] = Training.LatentKMeans.DaviesBouldin(layout64, labels, k),
+                    ["accuracy"] = ClusteringAgreement.Accuracy(truth, labels), ["nmi"] = ClusteringAgreement.NormalizedMutualInformation(truth, labels),
+                });
+            }
+            Console.WriteLine($"[clustering] layout {layout}: {defaults.KMeansInitializations} runs");
+        }
+        return runs;
     }
 
     private static JsonObject Metrics(int[] truth, int[] predicted, double seconds) => new()

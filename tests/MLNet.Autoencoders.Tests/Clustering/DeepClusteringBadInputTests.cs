@@ -104,6 +104,7 @@ public class DeepClusteringBadInputTests
     [InlineData("MaximumClusteringEpochs")]
     [InlineData("KMeansInitializations")]
     [InlineData("ManifoldNeighbors")]
+    [InlineData("ManifoldRunSelection")]
     [InlineData("Initialization")]
     [InlineData("PretrainingEpochs")]
     [InlineData("PretrainingNoiseLevel")]
@@ -117,7 +118,7 @@ public class DeepClusteringBadInputTests
         var options = SmallDeepClustering.Options();
         var property = typeof(DeepClusteringOptions).GetProperty(option)!;
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-        property.SetValue(options, type == typeof(DeepClusteringInitialization) ? (DeepClusteringInitialization)7 : type == typeof(int) ? 0 : option == "PretrainingNoiseLevel" ? 1.5 : option == "Tolerance" ? 1.0 : (object)0.0);
+        property.SetValue(options, type == typeof(DeepClusteringInitialization) ? (DeepClusteringInitialization)7 : type == typeof(ManifoldRunSelection) ? (ManifoldRunSelection)7 : type == typeof(int) ? 0 : option == "PretrainingNoiseLevel" ? 1.5 : option == "Tolerance" ? 1.0 : (object)0.0);
         var e = Assert.ThrowsAny<ArgumentException>(() => ml.Clustering.Trainers.DeepClustering(options));
         Assert.Equal(option, e.ParamName);
     }

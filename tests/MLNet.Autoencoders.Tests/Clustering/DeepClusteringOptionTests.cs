@@ -171,6 +171,24 @@ public class DeepClusteringOptionTests
     }
 
     [Fact]
+    public void Manifold_run_selection_changes_the_manifold_start_and_not_the_kmeans_start()
+    {
+        var (modularity, data) = Fit(o => { o.Initialization = DeepClusteringInitialization.Manifold; o.KMeansInitializations = 10; o.NumberOfClusters = 8; o.ManifoldRunSelection = ManifoldRunSelection.LargestModularity; });
+        var (daviesBouldin, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.Manifold; o.KMeansInitializations = 10; o.NumberOfClusters = 8; o.ManifoldRunSelection = ManifoldRunSelection.SmallestDaviesBouldin; });
+        var (kMeans, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.KMeansInitializations = 10; o.NumberOfClusters = 8; o.ManifoldRunSelection = ManifoldRunSelection.LargestModularity; });
+        var (kMeansIgnored, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.KMeansInitializations = 10; o.NumberOfClusters = 8; o.ManifoldRunSelection = ManifoldRunSelection.SmallestDaviesBouldin; });
+        using (modularity) using (daviesBouldin) using (kMeans) using (kMeansIgnored)
+        {
+            Assert.Equal(ManifoldRunSelection.LargestModularity, new DeepClusteringOptions().ManifoldRunSelection);
+            // Of ten runs on the layout into eight clusters, another one is kept, so the starting clusters and what training makes of them differ.
+            Assert.NotEqual(modularity.InitialKMeansInertia, daviesBouldin.InitialKMeansInertia);
+            Assert.True(SyntheticData.MaxAbsDifference(Latents(modularity, data), Latents(daviesBouldin, data)) > 1e-4f);
+            Assert.Equal(kMeans.InitialKMeansInertia, kMeansIgnored.InitialKMeansInertia);
+            Assert.Equal(Latents(kMeans, data), Latents(kMeansIgnored, data));
+        }
+    }
+
+    [Fact]
     public void Balanced_clusters_change_the_manifold_start_and_not_the_kmeans_start()
     {
         var (plain, data) = Fit(o => o.Initialization = DeepClusteringInitialization.Manifold);

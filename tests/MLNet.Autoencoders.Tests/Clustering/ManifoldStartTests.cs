@@ -39,7 +39,7 @@ public class ManifoldStartTests
     {
         var (points, truth) = TwoMoons();
         using var latent = tensor(points).reshape(truth.Length, 2);
-        var (_, _, manifoldLabels) = ManifoldStart.Fit(latent, 2, 20, 4, equalSizes: false, new Random(1), () => { });
+        var (_, _, manifoldLabels) = ManifoldStart.Fit(latent, 2, 20, 4, ManifoldRunSelection.LargestModularity, equalSizes: false, new Random(1), () => { });
         var (centres, _) = LatentKMeans.Fit(latent, 2, 4, new Random(1), () => { });
         using var centreTensor = tensor(centres).reshape(2, 2);
         var kMeansLabels = LatentKMeans.Assign(latent, centreTensor);
@@ -54,8 +54,8 @@ public class ManifoldStartTests
     {
         var (points, truth) = TwoMoons();
         using var latent = tensor(points).reshape(truth.Length, 2);
-        var (_, _, nearest) = ManifoldStart.Fit(latent, 4, 20, 4, equalSizes: false, new Random(1), () => { });
-        var (_, _, equal) = ManifoldStart.Fit(latent, 4, 20, 4, equalSizes: true, new Random(1), () => { });
+        var (_, _, nearest) = ManifoldStart.Fit(latent, 4, 20, 4, ManifoldRunSelection.LargestModularity, equalSizes: false, new Random(1), () => { });
+        var (_, _, equal) = ManifoldStart.Fit(latent, 4, 20, 4, ManifoldRunSelection.LargestModularity, equalSizes: true, new Random(1), () => { });
         var nearestSizes = nearest.GroupBy(l => l).Select(g => g.Count()).ToArray();
         var equalSizes = equal.GroupBy(l => l).Select(g => g.Count()).ToArray();
 
