@@ -25,7 +25,7 @@ internal static class ManifoldEmbedding
         Layout(latent, Graph(latent, neighbors, checkAlive), dimensions, random, checkAlive);
 
     /// <summary>The fuzzy graph of each row's <paramref name="neighbors"/> nearest rows (UMAP's first step).</summary>
-    public static NeighbourGraph Graph(Tensor latent, int neighbors, Action checkAlive)
+    public static NeighborGraph Graph(Tensor latent, int neighbors, Action checkAlive)
     {
         int n = (int)latent.shape[0];
         int k = Math.Min(neighbors, n);
@@ -36,7 +36,7 @@ internal static class ManifoldEmbedding
     /// <summary>Lays the rows of <paramref name="graph"/> out in <paramref name="dimensions"/> dimensions, starting from the
     /// principal components of <paramref name="latent"/> (UMAP's second step).</summary>
     /// <returns>The layout, row-major N × dimensions.</returns>
-    public static float[] Layout(Tensor latent, NeighbourGraph graph, int dimensions, Random random, Action checkAlive)
+    public static float[] Layout(Tensor latent, NeighborGraph graph, int dimensions, Random random, Action checkAlive)
     {
         int n = (int)latent.shape[0];
         float[] layout = PrincipalStart(latent, dimensions, random);
@@ -80,7 +80,7 @@ internal static class ManifoldEmbedding
     /// the nearest other row and σ such that the memberships sum to log2(k); then w = a + b − a·b over both directions.
     /// Edges lighter than max/epochs are dropped later by the sampling (they would never be sampled). Both directions are
     /// listed, as umap-learn's symmetric graph holds them.</summary>
-    private static NeighbourGraph FuzzyGraph(int[] indices, float[] distances, int n, int k)
+    private static NeighborGraph FuzzyGraph(int[] indices, float[] distances, int n, int k)
     {
         var directed = new Dictionary<long, float>(n * k);
         double target = Math.Log2(k);
@@ -117,7 +117,7 @@ internal static class ManifoldEmbedding
             heads.Add(i); tails.Add(j); weights.Add(union);
             heads.Add(j); tails.Add(i); weights.Add(union);
         }
-        return new NeighbourGraph(heads.ToArray(), tails.ToArray(), weights.ToArray());
+        return new NeighborGraph(heads.ToArray(), tails.ToArray(), weights.ToArray());
     }
 
     /// <summary>σ by bisection so that Σ_j exp(−max(0, d_j − ρ)/σ) over the row's other neighbours is log2(k) (64 steps, as umap-learn).</summary>

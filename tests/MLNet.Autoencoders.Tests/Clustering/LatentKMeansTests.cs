@@ -35,7 +35,7 @@ public class LatentKMeansTests
     public void Modularity_is_the_weight_inside_clusters_minus_its_expectation_from_the_degrees()
     {
         // Edges 0–1 (weight 1), 2–3 (1) and 1–2 (0.5), each listed both ways: 2m = 5, degrees 1, 1.5, 1.5, 1.
-        var graph = new NeighbourGraph([0, 1, 2, 3, 1, 2], [1, 0, 3, 2, 2, 1], [1, 1, 1, 1, 0.5f, 0.5f]);
+        var graph = new NeighborGraph([0, 1, 2, 3, 1, 2], [1, 0, 3, 2, 2, 1], [1, 1, 1, 1, 0.5f, 0.5f]);
         // {0, 1}, {2, 3}: 2/5 + 2/5 − (2.5/5)² − (2.5/5)².
         Assert.Equal(0.3, graph.Modularity([0, 0, 1, 1], 2), 12);
         // One cluster: all the weight inside, as expected at random.

@@ -2,7 +2,7 @@ namespace MLNet.Autoencoders.Training;
 
 /// <summary>A weighted, undirected graph over the rows, each edge listed in both directions (UMAP's fuzzy neighbour graph:
 /// <see cref="ManifoldEmbedding.Graph"/>).</summary>
-internal sealed record NeighbourGraph(int[] Heads, int[] Tails, float[] Weights)
+internal sealed record NeighborGraph(int[] Heads, int[] Tails, float[] Weights)
 {
     /// <summary>Newman's modularity of a partition (Newman &amp; Girvan 2004; Newman 2006, weighted): the fraction of the
     /// edge weight inside clusters minus the fraction expected if edges joined rows at random with the same degrees,
