@@ -64,7 +64,7 @@ Measure("VAE-20 (latent mean)", () => mlContext.Transforms.Vae(new VaeOptions
 if (Wanted("deep"))
 {
     var watch = Stopwatch.StartNew();
-    int deepEpochs = int.Parse(arguments.Get("--deep-epochs") ?? Math.Max(1, arguments.Epochs / 2).ToString(), System.Globalization.CultureInfo.InvariantCulture);
+    int deepEpochs = arguments.Positive("--deep-epochs") ?? Math.Max(1, arguments.Epochs / 2);
     using var pretrained = Train(AutoencoderPresets.DeepClustering("Latent", "Features"), "d-500-500-2000-10", deepEpochs);
     var pretrainedTime = watch.Elapsed;
     var pretrainedTest = mlContext.Data.Cache(pretrained.Transform(test));

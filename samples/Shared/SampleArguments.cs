@@ -26,7 +26,9 @@ internal sealed class SampleArguments
     public string OutputDirectory { get; }
     public string SampleFolder { get; }
 
-    private int? Positive(string name) => Get(name) switch
+    /// <summary>The positive whole number after <paramref name="name"/>, or null when the option is absent; anything else
+    /// is refused with the option's name.</summary>
+    public int? Positive(string name) => Get(name) switch
     {
         null => null,
         var text when int.TryParse(text, out int value) && value > 0 => value,
