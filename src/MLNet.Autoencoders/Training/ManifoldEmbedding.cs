@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,6 +19,8 @@ internal static class ManifoldEmbedding
     private const double A = 1.9328083978536088, B = 0.7904949734413567;
     private const int NegativeSampleRate = 5;
     private const int DistanceBatch = 1024;
+    // Edges ahead whose rows are prefetched: far enough for a cache miss (~100 ns) to resolve behind the skipped edges.
+    private const int PrefetchDistance = 16;
 
     /// <summary>Lays <paramref name="latent"/> ([N, L]) out in <paramref name="dimensions"/> dimensions.</summary>
     /// <returns>The layout, row-major N × dimensions.</returns>
@@ -55,6 +58,9 @@ internal static class ManifoldEmbedding
         var norms = x.pow(2).sum(1);
         var indices = new int[n * k];
         var distances = new float[n * k];
+        // One distance block for all batches: a fresh [1024, N] block per batch (287 MB at 70,000 rows) is mapped and
+        // zeroed page by page each time, which cost as much as the products themselves.
+        var block = empty(Math.Min(DistanceBatch, n), n, dtype: ScalarType.Float32);
         for (long start = 0; start < n; start += DistanceBatch)
         {
             checkAlive();
@@ -63,7 +69,8 @@ internal static class ManifoldEmbedding
             var rows = x.narrow(0, start, count);
             // ‖x_j‖² − 2·r·x_j in one product: the row's own ‖r‖² does not change its ranking, so it is added to the k
             // values kept only (one pass over the [count, N] block instead of five; the selection is what costs).
-            var partial = norms.unsqueeze(0).addmm(rows, x.t(), beta: 1, alpha: -2);
+            var partial = block.narrow(0, 0, count);
+            partial.copy_(norms.unsqueeze(0).expand(count, n)).addmm_(rows, x.t(), beta: 1, alpha: -2);
             // A row is its own first neighbour even when it has exact duplicates.
             partial.index_put_(tensor(float.NegativeInfinity), arange(count), arange(start, start + count));
             var (values, found) = partial.topk(k, dim: 1, largest: false, sorted: true);
@@ -188,6 +195,13 @@ internal static class ManifoldEmbedding
                 float alpha = (float)(1.0 - (double)epoch / epochs);
                 for (int e = 0; e < edges; e++)
                 {
+                    // The rows are read in random order (about one cache miss each): ask for the rows of the edge
+                    // PrefetchDistance ahead and of the next negative row now, so their loads overlap this edge's work.
+                    if (e + PrefetchDistance < edges)
+                    {
+                        Prefetch(rows + (long)heads[e + PrefetchDistance] * dims);
+                        Prefetch(rows + (long)tails[e + PrefetchDistance] * dims);
+                    }
                     if (epochsPerSample[e] <= 0 || nextSample[e] > epoch) continue;
                     float* head = rows + (long)heads[e] * dims, tail = rows + (long)tails[e] * dims;
                     float d2 = SquaredDistance(head, tail, dims);
@@ -210,6 +224,7 @@ internal static class ManifoldEmbedding
                     for (int s = 0; s < negatives; s++)
                     {
                         int other = stream.Next(n);
+                        Prefetch(rows + (long)stream.Peek(n) * dims);
                         if (other == heads[e]) continue;
                         float* away = rows + (long)other * dims;
                         float nd2 = SquaredDistance(head, away, dims);
@@ -249,11 +264,29 @@ internal static class ManifoldEmbedding
         /// <summary>A row index in [0, n): the top 32 bits scaled by n (Lemire 2019, bias below n / 2^32).</summary>
         public int Next(int n)
         {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            return (int)(((state * 0x2545F4914F6CDD1DUL) >> 32) * (ulong)n >> 32);
+            state = Advance(state);
+            return Scale(state, n);
         }
+
+        /// <summary>The index the next <see cref="Next"/> call will return, without drawing it.</summary>
+        public readonly int Peek(int n) => Scale(Advance(state), n);
+
+        private static ulong Advance(ulong s)
+        {
+            s ^= s >> 12;
+            s ^= s << 25;
+            s ^= s >> 27;
+            return s;
+        }
+
+        private static int Scale(ulong s, int n) => (int)(((s * 0x2545F4914F6CDD1DUL) >> 32) * (ulong)n >> 32);
+    }
+
+    /// <summary>Hints the processor to load the row at <paramref name="row"/> into cache; no effect on the values (and none
+    /// on processors without SSE).</summary>
+    private static unsafe void Prefetch(float* row)
+    {
+        if (Sse.IsSupported) Sse.Prefetch0(row);
     }
 
     private static float Clip(float value) => value > 4 ? 4 : value < -4 ? -4 : value;

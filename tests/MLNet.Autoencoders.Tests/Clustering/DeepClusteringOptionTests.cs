@@ -219,6 +219,11 @@ public class DeepClusteringOptionTests
             Assert.Equal([0, 2, 2], kMeans.ClusteringHistory.Select(u => u.Iteration));
             Assert.Equal([0, 2, 4, 6, 6], manifold.ClusteringHistory.Select(u => u.Iteration));
             Assert.Contains("tolerance", manifold.StopReason);
+            // While held the rows are not re-assigned (no changed fraction); the first update after the hold has one.
+            Assert.Equal([null, null, null], manifold.ClusteringHistory.Take(3).Select(u => u.ChangedFraction));
+            Assert.Contains("target held", manifold.ClusteringHistory[1].ToString());
+            Assert.InRange(manifold.ClusteringHistory[3].ChangedFraction!.Value, 0, 0.99);
+            Assert.NotNull(manifold.ClusteringHistory[1].ClusteringLoss);
         }
     }
 
