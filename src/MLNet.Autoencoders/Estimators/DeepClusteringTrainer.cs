@@ -163,7 +163,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             var architecture = info.Architecture;
             channel.Info(MessageSensitivity.None,
                 $"Deep clustering of {matrix.Rows} rows of column '{column}' into {options.NumberOfClusters} clusters in the latent of a {string.Join("-", architecture.LayerSizes)} autoencoder " +
-                $"(γ {options.ClusteringLossWeight}, α {options.Alpha}, target update every {options.UpdateInterval} iterations, tolerance {options.Tolerance}, at most {options.MaximumClusteringEpochs} epochs, {options.Initialization} start).");
+                $"(γ {options.ClusteringLossWeight}, α {options.Alpha}, target update every {options.UpdateInterval} iterations, tolerance {options.Tolerance}, at most {options.MaximumClusteringEpochs} epochs, {StartDescription(options)}).");
             using var generator = new torch.Generator((ulong)(uint)seed);
             using var network = new MlpAutoencoderNetwork(architecture, generator);
             network.ImportWeights(autoencoder.Weights);
@@ -241,4 +241,10 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             new[] { options.LatentColumnName, options.SoftAssignmentColumnName }.OfType<string>().ToArray());
         return trainers.KMeans(options.LatentColumnName, numberOfClusters: options.NumberOfClusters).GetOutputSchema(withLatent);
     }
+
+    /// <summary>The start as the log names it, e.g. "manifold start (20 neighbours, LargestModularity run, target held 10 epochs)".</summary>
+    private static string StartDescription(DeepClusteringOptions options) => options.Initialization == DeepClusteringInitialization.Manifold
+        ? $"manifold start ({options.ManifoldNeighbors} neighbours, {options.ManifoldRunSelection} run{(options.BalancedClusters ? ", equal sizes" : "")}, " +
+          $"target held {IdecTrainer.HeldEpochs(options.MaximumClusteringEpochs)} epochs)"
+        : "k-means start";
 }

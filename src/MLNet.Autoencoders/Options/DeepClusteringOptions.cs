@@ -108,7 +108,8 @@ public sealed class DeepClusteringOptions
     public Action<EpochReport>? PretrainingCallback { get; set; }
 
     /// <summary>Called at every target update of the clustering phase (and once at its end) with the fraction of changed
-    /// assignments and the losses. Null (default): none. The reports also go to <c>MLContext.Log</c>.</summary>
+    /// assignments (none while a manifold start holds the target) and the losses. Null (default): none. The reports also go
+    /// to <c>MLContext.Log</c>.</summary>
     public Action<DeepClusteringUpdate>? UpdateCallback { get; set; }
 
     /// <summary>Cancels training between batches (<see cref="OperationCanceledException"/>). Default: none.</summary>

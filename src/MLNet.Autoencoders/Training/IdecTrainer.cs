@@ -39,7 +39,7 @@ internal static class IdecTrainer
         }
         // A manifold start holds the target at its clusters for the first third of the epochs, so the encoder learns them
         // before the self-training target takes over.
-        int heldEpochs = heldLabels is null ? 0 : s.MaximumEpochs / 3;
+        int heldEpochs = heldLabels is null ? 0 : HeldEpochs(s.MaximumEpochs);
         // Only the training steps keep freed memory: the start's large, short-lived blocks (the neighbour search's distance
         // rows) fragmented the heap with mapping off — 70,000 rows peaked at 15.1 GB resident with the start inside the
         // scope, 4.8 GB outside it (same clusters).
@@ -149,6 +149,10 @@ internal static class IdecTrainer
             if (!ReferenceEquals(target, heldTarget)) target?.Dispose();
         }
     }
+
+    /// <summary>How many of <paramref name="maximumEpochs"/> clustering epochs a manifold start holds the target at its
+    /// clusters: the first third.</summary>
+    internal static int HeldEpochs(int maximumEpochs) => maximumEpochs / 3;
 
     /// <summary>log q_ij: the Student's t kernel (1 + ‖z_i − μ_j‖² / α)^(−(α+1)/2), normalised over j, in log space
     /// (a far row's kernel can underflow to 0 in single precision; its logarithm does not).</summary>

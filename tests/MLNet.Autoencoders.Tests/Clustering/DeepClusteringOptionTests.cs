@@ -268,6 +268,22 @@ public class DeepClusteringOptionTests
     }
 
     [Fact]
+    public void The_log_names_the_start_and_its_run_selection()
+    {
+        string Logged(Action<DeepClusteringOptions> change)
+        {
+            var ml = new MLContext(seed: 1);
+            var messages = new List<string>();
+            ml.Log += (_, e) => { if (e.Message.Contains("Deep clustering of")) lock (messages) messages.Add(e.Message); };
+            using var model = SmallDeepClustering.Fit(ml, SmallDeepClustering.Data(ml, 150), change);
+            return Assert.Single(messages);
+        }
+        Assert.Contains("manifold start (20 neighbours, SmallestDaviesBouldin run, target held 1 epochs)",
+            Logged(o => { o.ManifoldRunSelection = ManifoldRunSelection.SmallestDaviesBouldin; o.MaximumClusteringEpochs = 3; }));
+        Assert.Contains("k-means start", Logged(o => o.Initialization = DeepClusteringInitialization.KMeans));
+    }
+
+    [Fact]
     public void The_reflective_read_behind_Clustering_Trainers_still_works_in_this_MLNET()
     {
         var ml = new MLContext(seed: 1);
