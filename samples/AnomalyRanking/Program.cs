@@ -12,7 +12,7 @@ using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Samples;
 
 var arguments = new SampleArguments(args, "AnomalyRanking");
-int anomalyClass = int.Parse(arguments.Get("--anomaly-class") ?? "1");
+int anomalyClass = arguments.WholeNumber("--anomaly-class", 0, FashionMnist.ClassCount - 1) ?? 1;
 var mlContext = new MLContext(seed: 1);
 var (trainArrays, testArrays) = SampleData.Load(arguments);
 Console.WriteLine(SampleData.Describe(arguments, trainArrays, testArrays));

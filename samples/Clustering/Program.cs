@@ -18,7 +18,7 @@ using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Samples;
 
 var arguments = new SampleArguments(args, "Clustering");
-int seed = int.Parse(arguments.Get("--seed") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+int seed = arguments.WholeNumber("--seed", 0, int.MaxValue) ?? 1;
 string[]? only = arguments.Get("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
 bool Wanted(string name) => only is null || only.Any(o => name.StartsWith(o, StringComparison.OrdinalIgnoreCase));
 var mlContext = new MLContext(seed: seed);

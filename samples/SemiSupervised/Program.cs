@@ -15,7 +15,7 @@ using MLNet.Autoencoders.Evaluation;
 using MLNet.Autoencoders.Samples;
 
 var arguments = new SampleArguments(args, "SemiSupervised");
-int perClass = int.Parse(arguments.Get("--labels-per-class") ?? "100");
+int perClass = arguments.Positive("--labels-per-class") ?? 100;
 var mlContext = new MLContext(seed: 1);
 var (trainArrays, testArrays) = SampleData.Load(arguments);
 Console.WriteLine(SampleData.Describe(arguments, trainArrays, testArrays));
@@ -77,7 +77,7 @@ var classes = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, FashionMnist
 var toKey = mlContext.Transforms.Conversion.MapValueToKey("Label", keyData: classes).Fit(classes);
 var keyedTest = toKey.Transform(test);
 // Null: the method's default (interpolation consistency: 35 epochs within about 1,600 to 8,000 steps).
-int? classifierEpochs = arguments.Get("--classifier-epochs") is { } e ? int.Parse(e) : null;
+int? classifierEpochs = arguments.Positive("--classifier-epochs");
 double Classifier(int[] rows, string name, bool fromVae = false)
 {
     var partial = new byte[trainArrays.Count];

@@ -28,11 +28,19 @@ internal sealed class SampleArguments
 
     /// <summary>The positive whole number after <paramref name="name"/>, or null when the option is absent; anything else
     /// is refused with the option's name.</summary>
-    public int? Positive(string name) => Get(name) switch
+    public int? Positive(string name) => WholeNumber(name, 1, int.MaxValue, "a positive whole number");
+
+    /// <summary>The whole number from <paramref name="minimum"/> to <paramref name="maximum"/> after <paramref name="name"/>,
+    /// or null when the option is absent; anything else is refused with the option's name.</summary>
+    public int? WholeNumber(string name, int minimum, int maximum) =>
+        WholeNumber(name, minimum, maximum, $"a whole number from {minimum} to {maximum}");
+
+    private int? WholeNumber(string name, int minimum, int maximum, string expected) => Get(name) switch
     {
         null => null,
-        var text when int.TryParse(text, out int value) && value > 0 => value,
-        var text => throw new ArgumentException($"{name} needs a positive whole number; got '{text}'."),
+        var text when int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            && value >= minimum && value <= maximum => value,
+        var text => throw new ArgumentException($"{name} needs {expected}; got '{text}'."),
     };
 
     /// <summary>The value after <paramref name="name"/>, or null.</summary>
