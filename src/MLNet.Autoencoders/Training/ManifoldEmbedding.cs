@@ -22,11 +22,6 @@ internal static class ManifoldEmbedding
     // Edges ahead whose rows are prefetched: far enough for a cache miss (~100 ns) to resolve behind the skipped edges.
     private const int PrefetchDistance = 16;
 
-    /// <summary>Lays <paramref name="latent"/> ([N, L]) out in <paramref name="dimensions"/> dimensions.</summary>
-    /// <returns>The layout, row-major N × dimensions.</returns>
-    public static float[] Fit(Tensor latent, int dimensions, int neighbors, Random random, Action checkAlive) =>
-        Layout(latent, Graph(latent, neighbors, checkAlive), dimensions, random, checkAlive);
-
     /// <summary>The fuzzy graph of each row's <paramref name="neighbors"/> nearest rows (UMAP's first step).</summary>
     public static NeighborGraph Graph(Tensor latent, int neighbors, Action checkAlive)
     {

@@ -64,14 +64,18 @@ public class ManifoldStartTests
         Assert.All(equalSizes, size => Assert.InRange(size, 142, 158));
     }
 
+    /// <summary>The layout as the manifold start makes it: the neighbour graph, then the layout of it.</summary>
+    private static float[] Layout(Tensor latent, int dimensions, int neighbors, Random random) =>
+        ManifoldEmbedding.Layout(latent, ManifoldEmbedding.Graph(latent, neighbors, () => { }), dimensions, random, () => { });
+
     [Fact]
     public void The_layout_is_seeded_and_has_one_row_per_input_row()
     {
         var (points, truth) = TwoMoons(100);
         using var latent = tensor(points).reshape(truth.Length, 2);
-        var first = ManifoldEmbedding.Fit(latent, 3, 10, new Random(5), () => { });
-        var again = ManifoldEmbedding.Fit(latent, 3, 10, new Random(5), () => { });
-        var other = ManifoldEmbedding.Fit(latent, 3, 10, new Random(6), () => { });
+        var first = Layout(latent, 3, 10, new Random(5));
+        var again = Layout(latent, 3, 10, new Random(5));
+        var other = Layout(latent, 3, 10, new Random(6));
         Assert.Equal(truth.Length * 3, first.Length);
         Assert.Equal(first, again);
         Assert.NotEqual(first, other);
@@ -118,7 +122,7 @@ public class ManifoldStartTests
         var random = new Random(2);
         for (int i = 4; i < 24; i++) points[i] = (float)random.NextDouble();
         using var latent = tensor(points).reshape(12, 2);
-        var layout = ManifoldEmbedding.Fit(latent, 2, 20, new Random(1), () => { });
+        var layout = Layout(latent, 2, 20, new Random(1));
         Assert.All(layout, v => Assert.True(float.IsFinite(v)));
     }
 }
