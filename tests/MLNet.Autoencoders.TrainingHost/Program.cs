@@ -1,6 +1,6 @@
 // One training run in its own process, for the tests that kill a Fit (SIGKILL) and resume it from its checkpoint.
 // "TrainingHost mkl" instead prints what loading did to libtorch's MKL (TorchSharpSetup.MklCodePathState) and what MKL's
-// mkl_serv_intel_cpu_true answers, for the test of the MLNET_AUTOENCODERS_MKL_AVX512_ON_AMD opt-out.
+// mkl_serv_intel_cpu_true answers, for the test of the MLNET_AUTOENCODERS_MKL_INTEL_PATH_ON_AMD opt-out.
 // "TrainingHost glibc" prints whether glibc maps a large malloc block on its own before, during (from the epoch callback)
 // and after a Fit: the test of keeping freed memory while training, in a fresh process so that no earlier allocation of
 // the test run decides where the block comes from.

@@ -15,11 +15,12 @@ public static class TorchSharpSetup
     public static void EnsureLoaded() => TorchSharpNativeLoader.EnsureInitialized();
 
     /// <summary>
-    /// What loading did to libtorch's oneMKL in this process: <c>"applied"</c> when MKL was made to run its AVX-512
-    /// kernels on an AMD processor that has them (Zen 4, Zen 5; MKL otherwise runs a generic path there, about half as fast
-    /// at training shapes), else why not (an Intel processor, AMD without AVX-512, the opt-out variable
-    /// <c>MLNET_AUTOENCODERS_MKL_AVX512_ON_AMD=0</c>, another libtorch build), or <c>"not checked"</c> before the first load.
-    /// The change is process-wide and in memory only (README: "Speed on AMD processors").
+    /// What loading did to libtorch's oneMKL in this process: <c>"applied"</c> when MKL was made to run its optimised
+    /// kernels on an AMD processor where they measured faster (Zen 3 and later — family 25 and up — or any AMD processor
+    /// with AVX-512; MKL otherwise runs a generic path there), else why not (an Intel processor, an older AMD family without
+    /// AVX-512, the opt-out variable <c>MLNET_AUTOENCODERS_MKL_INTEL_PATH_ON_AMD=0</c>, another libtorch build), or
+    /// <c>"not checked"</c> before the first load. The change is process-wide and in memory only (README: "Speed on AMD
+    /// processors").
     /// </summary>
     public static string MklCodePathState => MklCodePath.State;
 }

@@ -15,6 +15,7 @@ internal static class MachineFacts
         ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm"),
         ["cpu"] = CpuInfo("model name"),
         ["cpu_family"] = int.TryParse(CpuInfo("cpu family"), out int family) ? family : null,
+        ["cpu_model"] = int.TryParse(CpuInfo("model\t"), out int model) ? model : null,
         ["avx512"] = System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
         ["mkl_code_path"] = TorchSharpSetup.MklCodePathState,
         ["cores"] = Environment.ProcessorCount,

@@ -31,18 +31,21 @@ internal static class ResultsMarkdown
     public static string End(string cpuKind) => $"{EndPrefix} {cpuKind} -->";
 
     /// <summary>The CPU's model name without trademarks and filler: "Intel(R) Xeon(R) Processor" → "Intel Xeon"; an AMD
-    /// name gets its family, because "AMD EPYC" covers Zen 2 (family 23, AVX2) to Zen 5 (family 26, AVX-512), which
-    /// libtorch's MKL treats very differently.</summary>
-    public static string CpuKind(string? modelName, int? family = null)
+    /// name gets its family and model, because "AMD EPYC" covers Zen 2 (family 23, AVX2) to Zen 5 (family 26, AVX-512),
+    /// which libtorch's MKL treats very differently, and family 25 holds both Zen 3 (model 1, AVX2) and Zen 4 (models 16
+    /// and up, AVX-512). Blocks written before the model was recorded are named by the family alone.</summary>
+    public static string CpuKind(string? modelName, int? family = null, int? model = null)
     {
         string kind = Regex.Replace(modelName ?? "unknown CPU", @"\((R|TM)\)|\b(Processor|CPU)\b|@.*$", " ", RegexOptions.IgnoreCase);
         kind = Regex.Replace(kind, @"\s+", " ").Trim();
-        return family is int f && kind.StartsWith("AMD", StringComparison.Ordinal) ? $"{kind} family {f}" : kind;
+        if (family is not int f || !kind.StartsWith("AMD", StringComparison.Ordinal)) return kind;
+        return model is int m ? $"{kind} family {f} model {m}" : $"{kind} family {f}";
     }
 
     public static void Update(string path, JsonObject report)
     {
-        string kind = CpuKind(report["machine"]?["cpu"]?.GetValue<string>(), report["machine"]?["cpu_family"]?.GetValue<int>());
+        string kind = CpuKind(report["machine"]?["cpu"]?.GetValue<string>(), report["machine"]?["cpu_family"]?.GetValue<int>(),
+            report["machine"]?["cpu_model"]?.GetValue<int>());
         string generated = Render(report, kind);
         string text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmark results\n";
         int start = text.IndexOf(Start(kind), StringComparison.Ordinal), end = text.IndexOf(End(kind), StringComparison.Ordinal);
@@ -64,7 +67,7 @@ internal static class ResultsMarkdown
         md.AppendLine($"Machine: {machine["cpu"]} × {machine["cores"]} cores, {N(machine["memory_gb"], "F0")} GB, {machine["os"]}, {machine["dotnet"]}; " +
                       $"MLNet.Autoencoders {machine["MLNet.Autoencoders"]}, Microsoft.ML {machine["Microsoft.ML"]}, TorchSharp {machine["TorchSharp"]}, " +
                       $"ONNX Runtime {machine["Microsoft.ML.OnnxRuntime"]}; libtorch threads {machine["torch_threads"]}" +
-                      (machine["cpu_family"] is null ? "" : $"; CPU family {machine["cpu_family"]}, AVX-512 {((bool?)machine["avx512"] == true ? "yes" : "no")}, MKL code path: {machine["mkl_code_path"]}") +
+                      (machine["cpu_family"] is null ? "" : $"; CPU family {machine["cpu_family"]}{(machine["cpu_model"] is null ? "" : $" model {machine["cpu_model"]}")}, AVX-512 {((bool?)machine["avx512"] == true ? "yes" : "no")}, MKL code path: {machine["mkl_code_path"]}") +
                       $". Command: `{report["command"]}`.");
         md.AppendLine();
 
