@@ -50,8 +50,10 @@ internal static class MklCodePath
         : null;
 
     /// <summary>Whether this process's processor is one where the change is wanted (ignoring how far loading got).</summary>
-    internal static bool WantedHere() =>
-        Wanted(Vendor(), Family(), Avx512F.IsSupported, Environment.GetEnvironmentVariable(OptOutVariable));
+    internal static bool WantedHere() => WhyNotWantedHere() is null;
+
+    private static string? WhyNotWantedHere() =>
+        WhyNotWanted(Vendor(), Family(), Avx512F.IsSupported, Environment.GetEnvironmentVariable(OptOutVariable));
 
     /// <summary>The processor's family as <c>/proc/cpuinfo</c> gives it (CPUID leaf 1: base family, plus the extended
     /// family when the base is 15 — 23 for Zen 2, 25 for Zen 3 and Zen 4, 26 for Zen 5), or 0 off x86.</summary>
@@ -84,7 +86,7 @@ internal static class MklCodePath
             State = "not Linux x64";
             return;
         }
-        if (WhyNotWanted(Vendor(), Family(), Avx512F.IsSupported, Environment.GetEnvironmentVariable(OptOutVariable)) is { } reason)
+        if (WhyNotWantedHere() is { } reason)
         {
             State = reason;
             return;
