@@ -25,12 +25,13 @@ switch (measure)
     case "growth": Results.Emit(GrowthMeasurement.Run(arguments)); break;
     case "binary-file": Results.Emit(BinaryFileMeasurement.Run(arguments)); break;
     case "quality": Results.Emit(QualityMeasurement.Run(arguments)); break;
+    case "alignment": Results.Emit(AlignmentMeasurement.Run(arguments)); break;
     case "gemm": Results.Emit(GemmMeasurement.Run(arguments)); break;
     case "profile": Results.Emit(StepProfileMeasurement.Run(arguments)); break;
     case "clustering": Results.Emit(ClusteringMeasurement.Run(arguments)); break;
     case "semisupervised": Results.Emit(SemiSupervisedMeasurement.Run(arguments)); break;
     default:
-        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality, gemm, profile, clustering, semisupervised.");
+        Console.Error.WriteLine($"Unknown --measure '{measure}'. Known: all, report, training, inference, saveload, growth, binary-file, quality, alignment, gemm, profile, clustering, semisupervised.");
         return 2;
 }
 return 0;

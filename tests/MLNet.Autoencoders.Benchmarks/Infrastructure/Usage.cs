@@ -24,6 +24,8 @@ internal static class Usage
           ... -- --measure report   (rewrite RESULTS.md from results/latest.json)
           ... -- --measure gemm [--threads N] [--layers 784,500,500,2000,10]   (libtorch matrix-multiply GFLOP/s at the MLP's
               shapes, or at every product of the given mirrored network; the epoch's FLOP floor)
+          ... -- --measure alignment [--threads N]   (whether libtorch's matrix product is bit-identical wherever its operands
+              sit in memory: each training shape of the MLP and the deep-clustering network, operands at 15 offsets)
           ... -- --measure profile [--steps N] [--threads N] [--layers 784,500,500,2000,10 --output linear --rows 70000]   (ms per
               training step of the MLP, or of the given network: gather, forward, loss, backward, Adam; the epoch estimate for --rows)
         """;

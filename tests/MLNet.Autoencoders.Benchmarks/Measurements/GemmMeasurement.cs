@@ -17,7 +17,7 @@ internal static class GemmMeasurement
     /// <summary>Shapes as M×K · K×N; <c>TransposeA</c>/<c>TransposeB</c> make that operand a transposed view of a contiguous
     /// matrix, as the network's products are (forward x·Wᵀ with W stored [out, in]; grad W = gᵀ·x), so the BLAS runs the
     /// same transposed kernels as in training.</summary>
-    private static readonly (string Name, int M, int K, int N, bool TransposeA, bool TransposeB)[] Shapes =
+    internal static readonly (string Name, int M, int K, int N, bool TransposeA, bool TransposeB)[] Shapes =
     [
         ("forward 256x784 · 784x512", 256, 784, 512, false, false),
         ("forward 256x512 · 512x256", 256, 512, 256, false, false),
@@ -79,7 +79,7 @@ internal static class GemmMeasurement
     }
 
     /// <summary>For each Linear(in, out) of the mirrored network: forward x·Wᵀ, grad x = g·W and grad W = gᵀ·x, as autograd runs them.</summary>
-    private static (string, int, int, int, bool, bool)[] TrainingShapes(int[] sizes, int batch)
+    internal static (string, int, int, int, bool, bool)[] TrainingShapes(int[] sizes, int batch)
     {
         var path = MirroredLayers.Path(sizes);
         var shapes = new List<(string, int, int, int, bool, bool)>();
@@ -101,7 +101,7 @@ internal static class GemmMeasurement
         return weights;
     }
 
-    private static JsonObject MklEnvironment()
+    internal static JsonObject MklEnvironment()
     {
         var node = new JsonObject();
         foreach (var name in new[] { "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "MKL_DEBUG_CPU_TYPE" })
