@@ -23,7 +23,7 @@ internal static class AlignmentMeasurement
         TorchSharpSetup.EnsureLoaded();
         using var generator = new Generator(0);
         var shapes = GemmMeasurement.Shapes.Where(s => !s.Name.StartsWith("square", StringComparison.Ordinal))
-            .Concat(GemmMeasurement.TrainingShapes([784, 500, 500, 2000, 10], 256).Select(s => (Name: s.Item1, M: s.Item2, K: s.Item3, N: s.Item4, TransposeA: s.Item5, TransposeB: s.Item6)));
+            .Concat(GemmMeasurement.TrainingShapes([784, 500, 500, 2000, 10], 256));
         var byShape = new JsonObject();
         int differing = 0, compared = 0;
         foreach (var (name, m, k, n, transposeA, transposeB) in shapes)
@@ -51,7 +51,7 @@ internal static class AlignmentMeasurement
         return new JsonObject
         {
             ["kind"] = "alignment", ["implementation"] = "MLNet.Autoencoders", ["machine"] = MachineFacts.Describe(),
-            ["mkl_code_path"] = TorchSharpSetup.MklCodePathState, ["mkl_env"] = GemmMeasurement.MklEnvironment(),
+            ["mkl_env"] = GemmMeasurement.MklEnvironment(),
             ["shapes"] = byShape, ["differing"] = differing, ["compared"] = compared,
         };
     }

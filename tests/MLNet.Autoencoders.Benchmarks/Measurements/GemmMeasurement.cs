@@ -79,7 +79,7 @@ internal static class GemmMeasurement
     }
 
     /// <summary>For each Linear(in, out) of the mirrored network: forward x·Wᵀ, grad x = g·W and grad W = gᵀ·x, as autograd runs them.</summary>
-    internal static (string, int, int, int, bool, bool)[] TrainingShapes(int[] sizes, int batch)
+    internal static (string Name, int M, int K, int N, bool TransposeA, bool TransposeB)[] TrainingShapes(int[] sizes, int batch)
     {
         var path = MirroredLayers.Path(sizes);
         var shapes = new List<(string, int, int, int, bool, bool)>();
