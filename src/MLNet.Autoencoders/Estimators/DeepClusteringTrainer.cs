@@ -37,6 +37,9 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         public const int KMeansInitializations = 20;
         public const DeepClusteringInitialization Initialization = DeepClusteringInitialization.Manifold;
         public const int ManifoldNeighbors = 20;
+        // Null: SmallDataLayouts layouts up to SmallDataRows rows, one above (see DeepClusteringOptions.ManifoldLayouts).
+        public const int SmallDataRows = 10_000;
+        public const int SmallDataLayouts = 3;
         public const ManifoldRunSelection ManifoldRunSelection = MLNet.Autoencoders.ManifoldRunSelection.LargestModularity;
         public const bool BalancedClusters = false;
         public const double ClusteringLossWeight = 0.1;
@@ -107,6 +110,8 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             throw new ArgumentOutOfRangeException(nameof(o.Initialization), o.Initialization, "Unknown initialization.");
         if (o.ManifoldNeighbors < 2)
             throw new ArgumentOutOfRangeException(nameof(o.ManifoldNeighbors), o.ManifoldNeighbors, "ManifoldNeighbors must be at least 2.");
+        if (o.ManifoldLayouts is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.ManifoldLayouts), o.ManifoldLayouts, "ManifoldLayouts must be at least 1 (or null: 3 layouts up to 10,000 rows, 1 above).");
         if (!Enum.IsDefined(o.ManifoldRunSelection))
             throw new ArgumentOutOfRangeException(nameof(o.ManifoldRunSelection), o.ManifoldRunSelection, "Unknown manifold run selection.");
         if (o.KMeansInitializations <= 0)
@@ -163,14 +168,14 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             var architecture = info.Architecture;
             channel.Info(MessageSensitivity.None,
                 $"Deep clustering of {matrix.Rows} rows of column '{column}' into {options.NumberOfClusters} clusters in the latent of a {string.Join("-", architecture.LayerSizes)} autoencoder " +
-                $"(γ {options.ClusteringLossWeight}, α {options.Alpha}, target update every {options.UpdateInterval} iterations, tolerance {options.Tolerance}, at most {options.MaximumClusteringEpochs} epochs, {StartDescription(options)}).");
+                $"(γ {options.ClusteringLossWeight}, α {options.Alpha}, target update every {options.UpdateInterval} iterations, tolerance {options.Tolerance}, at most {options.MaximumClusteringEpochs} epochs, {StartDescription(options, matrix.Rows)}).");
             using var generator = new torch.Generator((ulong)(uint)seed);
             using var network = new MlpAutoencoderNetwork(architecture, generator);
             network.ImportWeights(autoencoder.Weights);
             using var shared = new SharedFeatureTensor(matrix);
             var settings = new IdecSettings(options.NumberOfClusters, options.ClusteringLossWeight, options.Alpha, options.UpdateInterval,
                 options.Tolerance, options.MaximumClusteringEpochs, options.BatchSize, options.LearningRate, options.KMeansInitializations,
-                unchecked(seed + 1), info.Loss, options.Initialization, options.ManifoldNeighbors, options.ManifoldRunSelection, options.BalancedClusters);
+                unchecked(seed + 1), info.Loss, options.Initialization, options.ManifoldNeighbors, ManifoldLayouts(options, matrix.Rows), options.ManifoldRunSelection, options.BalancedClusters);
             var result = IdecTrainer.Train(network, shared.Value, settings, update =>
             {
                 channel.Info(MessageSensitivity.None, update.ToString());
@@ -242,9 +247,14 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         return trainers.KMeans(options.LatentColumnName, numberOfClusters: options.NumberOfClusters).GetOutputSchema(withLatent);
     }
 
-    /// <summary>The start as the log names it, e.g. "manifold start (20 neighbours, LargestModularity run, target held 10 epochs)".</summary>
-    private static string StartDescription(DeepClusteringOptions options) => options.Initialization == DeepClusteringInitialization.Manifold
-        ? $"manifold start ({options.ManifoldNeighbors} neighbours, {options.ManifoldRunSelection} run{(options.BalancedClusters ? ", equal sizes" : "")}, " +
+    /// <summary>How many layouts the manifold start draws for <paramref name="rows"/> rows: the option, or when it is null
+    /// <see cref="Defaults.SmallDataLayouts"/> up to <see cref="Defaults.SmallDataRows"/> rows and one above.</summary>
+    internal static int ManifoldLayouts(DeepClusteringOptions options, long rows) =>
+        options.ManifoldLayouts ?? (rows <= Defaults.SmallDataRows ? Defaults.SmallDataLayouts : 1);
+
+    /// <summary>The start as the log names it, e.g. "manifold start (20 neighbours, 1 layout, LargestModularity run, target held 10 epochs)".</summary>
+    private static string StartDescription(DeepClusteringOptions options, long rows) => options.Initialization == DeepClusteringInitialization.Manifold
+        ? $"manifold start ({options.ManifoldNeighbors} neighbours, {ManifoldLayouts(options, rows)} layout{(ManifoldLayouts(options, rows) == 1 ? "" : "s")}, {options.ManifoldRunSelection} run{(options.BalancedClusters ? ", equal sizes" : "")}, " +
           $"target held {IdecTrainer.HeldEpochs(options.MaximumClusteringEpochs)} epochs)"
         : "k-means start";
 }

@@ -15,5 +15,6 @@ internal sealed record IdecSettings(
     ReconstructionLoss Loss,
     DeepClusteringInitialization Initialization,
     int ManifoldNeighbors,
+    int ManifoldLayouts,
     ManifoldRunSelection ManifoldRunSelection,
     bool BalancedClusters);

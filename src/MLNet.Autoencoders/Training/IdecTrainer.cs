@@ -33,7 +33,7 @@ internal static class IdecTrainer
         using (var latent = EncodeAll(network, all))
         {
             if (s.Initialization == DeepClusteringInitialization.Manifold)
-                (initial, inertia, heldLabels) = ManifoldStart.Fit(latent, s.Clusters, s.ManifoldNeighbors, s.KMeansStarts, s.ManifoldRunSelection, s.BalancedClusters, random, checkAlive);
+                (initial, inertia, heldLabels) = ManifoldStart.Fit(latent, s.Clusters, s.ManifoldNeighbors, s.ManifoldLayouts, s.KMeansStarts, s.ManifoldRunSelection, s.BalancedClusters, random, checkAlive);
             else
                 (initial, inertia) = LatentKMeans.Fit(latent, s.Clusters, s.KMeansStarts, random, checkAlive);
         }

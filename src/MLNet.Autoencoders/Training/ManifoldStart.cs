@@ -6,7 +6,8 @@ namespace MLNet.Autoencoders.Training;
 
 /// <summary>
 /// The N2D start of deep clustering (McConville et al. 2020): the latent's fuzzy neighbour graph, its UMAP layout in k
-/// dimensions (<see cref="ManifoldEmbedding"/>), several k-means runs on that layout, and of those the one that
+/// dimensions (<see cref="ManifoldEmbedding"/>; on small data several layouts, see
+/// <see cref="DeepClusteringOptions.ManifoldLayouts"/>), several k-means runs on each layout, and of those the one that
 /// <see cref="ManifoldRunSelection"/> ranks first — by default the largest modularity of its clusters on the neighbour
 /// graph; each cluster's centre is then the mean latent of its rows (with equal sizes asked for, the rows are first given
 /// to the layout's centres in equal shares: <see cref="EqualSizeAssignment"/>). The clusters follow the latent's manifold,
@@ -20,28 +21,38 @@ namespace MLNet.Autoencoders.Training;
 internal static class ManifoldStart
 {
     /// <summary>The start on <paramref name="latent"/> ([N, L]): k clusters, the neighbour graph of <paramref name="neighbors"/>
-    /// rows, <paramref name="kMeansStarts"/> k-means runs on the layout, the one <paramref name="selection"/> ranks first.</summary>
+    /// rows, <paramref name="layouts"/> layouts drawn one after the other from <paramref name="random"/>,
+    /// <paramref name="kMeansStarts"/> k-means runs on each, the one <paramref name="selection"/> ranks first over all of
+    /// them (ties keep the earlier layout; the first layout and its runs are the same whatever the count).</summary>
     /// <returns>The centres (k × L, row-major), their inertia on the latent, and each row's cluster (0-based).</returns>
-    /// <remarks>If the layout's k-means leaves a cluster without rows, k-means on the latent itself gives the centres and
-    /// the clusters (as the <see cref="DeepClusteringInitialization.KMeans"/> start, but still held as the target).</remarks>
-    public static (float[] Centres, double Inertia, int[] Labels) Fit(Tensor latent, int k, int neighbors, int kMeansStarts, ManifoldRunSelection selection, bool equalSizes, Random random, Action checkAlive)
+    /// <remarks>If the chosen layout's k-means leaves a cluster without rows, k-means on the latent itself gives the centres
+    /// and the clusters (as the <see cref="DeepClusteringInitialization.KMeans"/> start, but still held as the target).</remarks>
+    public static (float[] Centres, double Inertia, int[] Labels) Fit(Tensor latent, int k, int neighbors, int layouts, int kMeansStarts, ManifoldRunSelection selection, bool equalSizes, Random random, Action checkAlive)
     {
         using var scope = NewDisposeScope();
         int n = (int)latent.shape[0];
         int distinct = DistinctRows(latent);
         if (distinct < k) throw LatentKMeans.TooFewDistinctRows(distinct, k);
         var graph = ManifoldEmbedding.Graph(latent, neighbors, checkAlive);
-        float[] layout = ManifoldEmbedding.Layout(latent, graph, k, random, checkAlive);
-        var layoutTensor = tensor(layout).reshape(n, k);
-        using var layout64 = layoutTensor.to_type(ScalarType.Float64);
-        var (layoutCentres, _) = LatentKMeans.Fit(layoutTensor, k, kMeansStarts, random, checkAlive, Score);
-        // Larger first. Fewer clusters can have the larger modularity: a run that left a cluster empty ranks last.
-        double Score(int[] partition) =>
-            partition.Distinct().Count() < k ? double.NegativeInfinity
-            : selection == ManifoldRunSelection.LargestModularity ? graph.Modularity(partition, k)
-            : -LatentKMeans.DaviesBouldin(layout64, partition, k);
-        var layoutCentresTensor = tensor(layoutCentres).reshape(k, k);
-        int[] labels = equalSizes ? EqualSizeAssignment.Assign(layoutTensor, layoutCentresTensor) : LatentKMeans.Assign(layoutTensor, layoutCentresTensor);
+        Tensor? bestLayout = null, bestCentres = null;
+        double bestScore = double.NegativeInfinity;
+        for (int drawn = 0; drawn < layouts; drawn++)
+        {
+            var layoutTensor = tensor(ManifoldEmbedding.Layout(latent, graph, k, random, checkAlive)).reshape(n, k);
+            using var layout64 = layoutTensor.to_type(ScalarType.Float64);
+            // Larger first. Fewer clusters can have the larger modularity: a run that left a cluster empty ranks last. The
+            // modularity is on the latent's graph, which every layout shares, so runs of different layouts compare directly.
+            double Score(int[] partition) =>
+                partition.Distinct().Count() < k ? double.NegativeInfinity
+                : selection == ManifoldRunSelection.LargestModularity ? graph.Modularity(partition, k)
+                : -LatentKMeans.DaviesBouldin(layout64, partition, k);
+            var (layoutCentres, _) = LatentKMeans.Fit(layoutTensor, k, kMeansStarts, random, checkAlive, Score);
+            var centresTensor = tensor(layoutCentres).reshape(k, k);
+            double score = Score(LatentKMeans.Assign(layoutTensor, centresTensor));
+            if (bestLayout is null || score > bestScore)
+                (bestLayout, bestCentres, bestScore) = (layoutTensor, centresTensor, score);
+        }
+        int[] labels = equalSizes ? EqualSizeAssignment.Assign(bestLayout!, bestCentres!) : LatentKMeans.Assign(bestLayout!, bestCentres!);
         if (labels.Distinct().Count() < k)
         {
             var (centres, inertia) = LatentKMeans.Fit(latent, k, kMeansStarts, random, checkAlive);

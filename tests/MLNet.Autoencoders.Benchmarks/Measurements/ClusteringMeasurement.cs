@@ -145,7 +145,7 @@ internal static class ClusteringMeasurement
         }
         using (var latentTensor = TorchSharp.torch.tensor(latentValues).reshape(all.Count, defaults.LatentDimension))
         {
-            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, defaults.KMeansInitializations, defaults.ManifoldRunSelection, defaults.BalancedClusters, new Random(seed + 1), () => { });
+            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, DeepClusteringTrainer.ManifoldLayouts(defaults, all.Count), defaults.KMeansInitializations, defaults.ManifoldRunSelection, defaults.BalancedClusters, new Random(seed + 1), () => { });
             result["manifold_start"] = Metrics(truth, startLabels, watch.Elapsed.TotalSeconds);
         }
         Console.WriteLine($"[clustering] manifold start: {result["manifold_start"]!.ToJsonString()}");

@@ -104,6 +104,7 @@ public class DeepClusteringBadInputTests
     [InlineData("MaximumClusteringEpochs")]
     [InlineData("KMeansInitializations")]
     [InlineData("ManifoldNeighbors")]
+    [InlineData("ManifoldLayouts")]
     [InlineData("ManifoldRunSelection")]
     [InlineData("Initialization")]
     [InlineData("PretrainingEpochs")]

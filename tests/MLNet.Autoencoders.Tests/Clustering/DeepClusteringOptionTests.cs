@@ -171,6 +171,39 @@ public class DeepClusteringOptionTests
     }
 
     [Fact]
+    public void Manifold_layouts_default_to_three_on_small_data_and_one_on_large()
+    {
+        Assert.Null(new DeepClusteringOptions().ManifoldLayouts);
+        Assert.Equal(3, DeepClusteringTrainer.ManifoldLayouts(new DeepClusteringOptions(), 10_000));
+        Assert.Equal(1, DeepClusteringTrainer.ManifoldLayouts(new DeepClusteringOptions(), 10_001));
+        Assert.Equal(2, DeepClusteringTrainer.ManifoldLayouts(new DeepClusteringOptions { ManifoldLayouts = 2 }, 70_000));
+    }
+
+    [Fact]
+    public void Manifold_layouts_change_the_manifold_start_and_not_the_kmeans_start()
+    {
+        // One layout is the first of three, so the starts differ only when a later layout's run ranks first — on some seeds,
+        // not all.
+        var inertias = new List<string>();
+        bool differed = false;
+        for (int seed = 3; seed < 9 && !differed; seed++)
+        {
+            var (three, _) = Fit(o => { o.Seed = seed; o.Initialization = DeepClusteringInitialization.Manifold; o.ManifoldLayouts = 3; });
+            var (one, _) = Fit(o => { o.Seed = seed; o.Initialization = DeepClusteringInitialization.Manifold; o.ManifoldLayouts = 1; });
+            using (three) using (one)
+            {
+                inertias.Add($"seed {seed}: {three.InitialKMeansInertia} / {one.InitialKMeansInertia}");
+                differed = three.InitialKMeansInertia != one.InitialKMeansInertia;
+            }
+        }
+        Assert.True(differed, string.Join("; ", inertias));
+        var (kMeansThree, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.ManifoldLayouts = 3; });
+        var (kMeansOne, _) = Fit(o => { o.Initialization = DeepClusteringInitialization.KMeans; o.ManifoldLayouts = 1; });
+        using (kMeansThree) using (kMeansOne)
+            Assert.Equal(kMeansThree.InitialKMeansInertia, kMeansOne.InitialKMeansInertia);
+    }
+
+    [Fact]
     public void Manifold_run_selection_changes_the_manifold_start_and_not_the_kmeans_start()
     {
         var (modularity, data) = Fit(o => { o.Initialization = DeepClusteringInitialization.Manifold; o.KMeansInitializations = 10; o.NumberOfClusters = 8; o.ManifoldRunSelection = ManifoldRunSelection.LargestModularity; });
@@ -278,8 +311,10 @@ public class DeepClusteringOptionTests
             using var model = SmallDeepClustering.Fit(ml, SmallDeepClustering.Data(ml, 150), change);
             return Assert.Single(messages);
         }
-        Assert.Contains("manifold start (20 neighbours, SmallestDaviesBouldin run, target held 1 epochs)",
-            Logged(o => { o.ManifoldRunSelection = ManifoldRunSelection.SmallestDaviesBouldin; o.MaximumClusteringEpochs = 3; }));
+        Assert.Contains("manifold start (20 neighbours, 3 layouts, SmallestDaviesBouldin run, target held 1 epochs)",
+            Logged(o => { o.ManifoldRunSelection = ManifoldRunSelection.SmallestDaviesBouldin; o.MaximumClusteringEpochs = 3; o.ManifoldLayouts = null; }));
+        Assert.Contains("manifold start (20 neighbours, 1 layout, LargestModularity run",
+            Logged(o => o.ManifoldLayouts = 1));
         Assert.Contains("k-means start", Logged(o => o.Initialization = DeepClusteringInitialization.KMeans));
     }
 

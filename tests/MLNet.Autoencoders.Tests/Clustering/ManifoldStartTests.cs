@@ -39,7 +39,7 @@ public class ManifoldStartTests
     {
         var (points, truth) = TwoMoons();
         using var latent = tensor(points).reshape(truth.Length, 2);
-        var (_, _, manifoldLabels) = ManifoldStart.Fit(latent, 2, 20, 4, ManifoldRunSelection.LargestModularity, equalSizes: false, new Random(1), () => { });
+        var (_, _, manifoldLabels) = ManifoldStart.Fit(latent, 2, 20, 1, 4, ManifoldRunSelection.LargestModularity, equalSizes: false, new Random(1), () => { });
         var (centres, _) = LatentKMeans.Fit(latent, 2, 4, new Random(1), () => { });
         using var centreTensor = tensor(centres).reshape(2, 2);
         var kMeansLabels = LatentKMeans.Assign(latent, centreTensor);
@@ -63,8 +63,8 @@ public class ManifoldStartTests
         using var latent = tensor(points).reshape(truth.Length, 2);
         foreach (int seed in new[] { 1, 2, 3 })
         {
-            var (_, _, nearest) = ManifoldStart.Fit(latent, 3, 20, 4, ManifoldRunSelection.LargestModularity, equalSizes: false, new Random(seed), () => { });
-            var (_, _, equal) = ManifoldStart.Fit(latent, 3, 20, 4, ManifoldRunSelection.LargestModularity, equalSizes: true, new Random(seed), () => { });
+            var (_, _, nearest) = ManifoldStart.Fit(latent, 3, 20, 1, 4, ManifoldRunSelection.LargestModularity, equalSizes: false, new Random(seed), () => { });
+            var (_, _, equal) = ManifoldStart.Fit(latent, 3, 20, 1, 4, ManifoldRunSelection.LargestModularity, equalSizes: true, new Random(seed), () => { });
             var nearestSizes = nearest.GroupBy(l => l).Select(g => g.Count()).ToArray();
             var equalSizes = equal.GroupBy(l => l).Select(g => g.Count()).ToArray();
             int nearestSpread = nearestSizes.Max() - nearestSizes.Min(), equalSpread = equalSizes.Max() - equalSizes.Min();
@@ -73,6 +73,28 @@ public class ManifoldStartTests
             Assert.Equal(3, equalSizes.Length);
             Assert.True(equalSpread <= 0.6 * nearestSpread && equalSizes.Max() < 260, sizes);
         }
+    }
+
+    [Fact]
+    public void More_layouts_never_give_a_start_of_smaller_modularity_and_sometimes_a_larger_one()
+    {
+        // The first layout and its k-means runs are drawn the same whatever the count, and the runs of all layouts are ranked
+        // together, so three layouts can only find a partition of at least the first's modularity.
+        var (points, truth) = TwoMoons(150);
+        using var latent = tensor(points).reshape(truth.Length, 2);
+        var graph = ManifoldEmbedding.Graph(latent, 20, () => { });
+        int larger = 0;
+        var seen = new List<string>();
+        foreach (int seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            var (_, _, oneLayout) = ManifoldStart.Fit(latent, 6, 20, 1, 2, ManifoldRunSelection.LargestModularity, equalSizes: false, new Random(seed), () => { });
+            var (_, _, threeLayouts) = ManifoldStart.Fit(latent, 6, 20, 3, 2, ManifoldRunSelection.LargestModularity, equalSizes: false, new Random(seed), () => { });
+            double one = graph.Modularity(oneLayout, 6), three = graph.Modularity(threeLayouts, 6);
+            seen.Add($"seed {seed}: {one:F5} → {three:F5}");
+            Assert.True(three >= one - 1e-12, string.Join("; ", seen));
+            if (three > one + 1e-9) larger++;
+        }
+        Assert.True(larger > 0, string.Join("; ", seen));
     }
 
     /// <summary>The layout as the manifold start makes it: the neighbour graph, then the layout of it.</summary>
