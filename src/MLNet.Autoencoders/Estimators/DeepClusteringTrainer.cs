@@ -36,9 +36,11 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         public const double PretrainingNoiseLevel = 0.2;
         public const int KMeansInitializations = 20;
         public const DeepClusteringInitialization Initialization = DeepClusteringInitialization.Manifold;
+        // Null options take these by the number of rows: the small-data values up to SmallDataRows rows (see
+        // DeepClusteringOptions.ManifoldNeighbors and ManifoldLayouts).
         public const int ManifoldNeighbors = 20;
-        // Null: SmallDataLayouts layouts up to SmallDataRows rows, one above (see DeepClusteringOptions.ManifoldLayouts).
         public const int SmallDataRows = 10_000;
+        public const int SmallDataNeighbors = 40;
         public const int SmallDataLayouts = 3;
         public const ManifoldRunSelection ManifoldRunSelection = MLNet.Autoencoders.ManifoldRunSelection.LargestModularity;
         public const bool BalancedClusters = false;
@@ -108,8 +110,8 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             throw new ArgumentException("PretrainedAutoencoder is convolutional; deep clustering starts from a fully connected autoencoder.", nameof(o.PretrainedAutoencoder));
         if (!Enum.IsDefined(o.Initialization))
             throw new ArgumentOutOfRangeException(nameof(o.Initialization), o.Initialization, "Unknown initialization.");
-        if (o.ManifoldNeighbors < 2)
-            throw new ArgumentOutOfRangeException(nameof(o.ManifoldNeighbors), o.ManifoldNeighbors, "ManifoldNeighbors must be at least 2.");
+        if (o.ManifoldNeighbors is < 2)
+            throw new ArgumentOutOfRangeException(nameof(o.ManifoldNeighbors), o.ManifoldNeighbors, "ManifoldNeighbors must be at least 2 (or null: 40 up to 10,000 rows, 20 above).");
         if (o.ManifoldLayouts is <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.ManifoldLayouts), o.ManifoldLayouts, "ManifoldLayouts must be at least 1 (or null: 3 layouts up to 10,000 rows, 1 above).");
         if (!Enum.IsDefined(o.ManifoldRunSelection))
@@ -175,7 +177,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
             using var shared = new SharedFeatureTensor(matrix);
             var settings = new IdecSettings(options.NumberOfClusters, options.ClusteringLossWeight, options.Alpha, options.UpdateInterval,
                 options.Tolerance, options.MaximumClusteringEpochs, options.BatchSize, options.LearningRate, options.KMeansInitializations,
-                unchecked(seed + 1), info.Loss, options.Initialization, options.ManifoldNeighbors, ManifoldLayouts(options, matrix.Rows), options.ManifoldRunSelection, options.BalancedClusters);
+                unchecked(seed + 1), info.Loss, options.Initialization, ManifoldNeighbors(options, matrix.Rows), ManifoldLayouts(options, matrix.Rows), options.ManifoldRunSelection, options.BalancedClusters);
             var result = IdecTrainer.Train(network, shared.Value, settings, update =>
             {
                 channel.Info(MessageSensitivity.None, update.ToString());
@@ -247,6 +249,12 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         return trainers.KMeans(options.LatentColumnName, numberOfClusters: options.NumberOfClusters).GetOutputSchema(withLatent);
     }
 
+    /// <summary>How many neighbours per row the manifold start's graph has for <paramref name="rows"/> rows: the option, or
+    /// when it is null <see cref="Defaults.SmallDataNeighbors"/> up to <see cref="Defaults.SmallDataRows"/> rows and
+    /// <see cref="Defaults.ManifoldNeighbors"/> above.</summary>
+    internal static int ManifoldNeighbors(DeepClusteringOptions options, long rows) =>
+        options.ManifoldNeighbors ?? (rows <= Defaults.SmallDataRows ? Defaults.SmallDataNeighbors : Defaults.ManifoldNeighbors);
+
     /// <summary>How many layouts the manifold start draws for <paramref name="rows"/> rows: the option, or when it is null
     /// <see cref="Defaults.SmallDataLayouts"/> up to <see cref="Defaults.SmallDataRows"/> rows and one above.</summary>
     internal static int ManifoldLayouts(DeepClusteringOptions options, long rows) =>
@@ -254,7 +262,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
 
     /// <summary>The start as the log names it, e.g. "manifold start (20 neighbours, 1 layout, LargestModularity run, target held 10 epochs)".</summary>
     private static string StartDescription(DeepClusteringOptions options, long rows) => options.Initialization == DeepClusteringInitialization.Manifold
-        ? $"manifold start ({options.ManifoldNeighbors} neighbours, {ManifoldLayouts(options, rows)} layout{(ManifoldLayouts(options, rows) == 1 ? "" : "s")}, {options.ManifoldRunSelection} run{(options.BalancedClusters ? ", equal sizes" : "")}, " +
+        ? $"manifold start ({ManifoldNeighbors(options, rows)} neighbours, {ManifoldLayouts(options, rows)} layout{(ManifoldLayouts(options, rows) == 1 ? "" : "s")}, {options.ManifoldRunSelection} run{(options.BalancedClusters ? ", equal sizes" : "")}, " +
           $"target held {IdecTrainer.HeldEpochs(options.MaximumClusteringEpochs)} epochs)"
         : "k-means start";
 }

@@ -50,7 +50,7 @@ internal static class ClusteringMeasurement
         defaults.PretrainingEpochs = args.GetInt("--pretrain-epochs", defaults.PretrainingEpochs);
         defaults.MaximumClusteringEpochs = args.GetInt("--cluster-epochs", defaults.MaximumClusteringEpochs);
         defaults.Initialization = Enum.Parse<DeepClusteringInitialization>(args.Get("--initialization", defaults.Initialization.ToString()), ignoreCase: true);
-        defaults.ManifoldNeighbors = args.GetInt("--neighbors", defaults.ManifoldNeighbors);
+        defaults.ManifoldNeighbors = args.GetIntOrNull("--neighbors") ?? defaults.ManifoldNeighbors;
         defaults.ManifoldRunSelection = Enum.Parse<ManifoldRunSelection>(args.Get("--run-selection", defaults.ManifoldRunSelection.ToString()), ignoreCase: true);
         defaults.BalancedClusters = bool.Parse(args.Get("--balanced", defaults.BalancedClusters.ToString()));
         if (args.GetOrNull("--corruption") is { } corruption)
@@ -67,7 +67,7 @@ internal static class ClusteringMeasurement
             ["pretraining_noise"] = defaults.PretrainingCorruption is null ? null : defaults.PretrainingNoiseLevel,
             ["max_clustering_epochs"] = defaults.MaximumClusteringEpochs, ["update_interval"] = defaults.UpdateInterval,
             ["gamma"] = defaults.ClusteringLossWeight, ["tolerance"] = defaults.Tolerance,
-            ["initialization"] = defaults.Initialization.ToString(), ["manifold_neighbors"] = defaults.ManifoldNeighbors, ["manifold_run_selection"] = defaults.ManifoldRunSelection.ToString(),
+            ["initialization"] = defaults.Initialization.ToString(), ["manifold_neighbors"] = DeepClusteringTrainer.ManifoldNeighbors(defaults, all.Count), ["manifold_layouts"] = DeepClusteringTrainer.ManifoldLayouts(defaults, all.Count), ["manifold_run_selection"] = defaults.ManifoldRunSelection.ToString(),
             ["balanced"] = defaults.BalancedClusters,
         };
         result["class_sizes"] = new JsonArray(all.Labels.GroupBy(l => l).OrderBy(g => g.Key).Select(g => (JsonNode)g.Count()).ToArray());
@@ -145,7 +145,7 @@ internal static class ClusteringMeasurement
         }
         using (var latentTensor = TorchSharp.torch.tensor(latentValues).reshape(all.Count, defaults.LatentDimension))
         {
-            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, defaults.ManifoldNeighbors, DeepClusteringTrainer.ManifoldLayouts(defaults, all.Count), defaults.KMeansInitializations, defaults.ManifoldRunSelection, defaults.BalancedClusters, new Random(seed + 1), () => { });
+            var (_, _, startLabels) = Training.ManifoldStart.Fit(latentTensor, defaults.NumberOfClusters, DeepClusteringTrainer.ManifoldNeighbors(defaults, all.Count), DeepClusteringTrainer.ManifoldLayouts(defaults, all.Count), defaults.KMeansInitializations, defaults.ManifoldRunSelection, defaults.BalancedClusters, new Random(seed + 1), () => { });
             result["manifold_start"] = Metrics(truth, startLabels, watch.Elapsed.TotalSeconds);
         }
         Console.WriteLine($"[clustering] manifold start: {result["manifold_start"]!.ToJsonString()}");
@@ -185,7 +185,7 @@ internal static class ClusteringMeasurement
     {
         using var latent = TorchSharp.torch.tensor(latentValues).reshape(rows, defaults.LatentDimension);
         int k = defaults.NumberOfClusters;
-        var graph = Training.ManifoldEmbedding.Graph(latent, defaults.ManifoldNeighbors, () => { });
+        var graph = Training.ManifoldEmbedding.Graph(latent, DeepClusteringTrainer.ManifoldNeighbors(defaults, rows), () => { });
         var runs = new JsonArray();
         for (int layout = 0; layout < layouts; layout++)
         {

@@ -171,8 +171,12 @@ public class DeepClusteringOptionTests
     }
 
     [Fact]
-    public void Manifold_layouts_default_to_three_on_small_data_and_one_on_large()
+    public void Manifold_layouts_and_neighbors_default_by_the_number_of_rows()
     {
+        Assert.Null(new DeepClusteringOptions().ManifoldNeighbors);
+        Assert.Equal(40, DeepClusteringTrainer.ManifoldNeighbors(new DeepClusteringOptions(), 10_000));
+        Assert.Equal(20, DeepClusteringTrainer.ManifoldNeighbors(new DeepClusteringOptions(), 10_001));
+        Assert.Equal(7, DeepClusteringTrainer.ManifoldNeighbors(new DeepClusteringOptions { ManifoldNeighbors = 7 }, 300));
         Assert.Null(new DeepClusteringOptions().ManifoldLayouts);
         Assert.Equal(3, DeepClusteringTrainer.ManifoldLayouts(new DeepClusteringOptions(), 10_000));
         Assert.Equal(1, DeepClusteringTrainer.ManifoldLayouts(new DeepClusteringOptions(), 10_001));
@@ -311,10 +315,10 @@ public class DeepClusteringOptionTests
             using var model = SmallDeepClustering.Fit(ml, SmallDeepClustering.Data(ml, 150), change);
             return Assert.Single(messages);
         }
-        Assert.Contains("manifold start (20 neighbours, 3 layouts, SmallestDaviesBouldin run, target held 1 epochs)",
+        Assert.Contains("manifold start (40 neighbours, 3 layouts, SmallestDaviesBouldin run, target held 1 epochs)",
             Logged(o => { o.ManifoldRunSelection = ManifoldRunSelection.SmallestDaviesBouldin; o.MaximumClusteringEpochs = 3; o.ManifoldLayouts = null; }));
         Assert.Contains("manifold start (20 neighbours, 1 layout, LargestModularity run",
-            Logged(o => o.ManifoldLayouts = 1));
+            Logged(o => { o.ManifoldLayouts = 1; o.ManifoldNeighbors = 20; }));
         Assert.Contains("k-means start", Logged(o => o.Initialization = DeepClusteringInitialization.KMeans));
     }
 
