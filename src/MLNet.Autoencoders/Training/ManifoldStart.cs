@@ -35,6 +35,7 @@ internal static class ManifoldStart
         if (distinct < k) throw LatentKMeans.TooFewDistinctRows(distinct, k);
         var graph = ManifoldEmbedding.Graph(latent, neighbors, checkAlive);
         Tensor? bestLayout = null, bestCentres = null;
+        int[]? bestNearest = null;
         double bestScore = double.NegativeInfinity;
         for (int drawn = 0; drawn < layouts; drawn++)
         {
@@ -48,11 +49,14 @@ internal static class ManifoldStart
                 : -LatentKMeans.DaviesBouldin(layout64, partition, k);
             var (layoutCentres, _) = LatentKMeans.Fit(layoutTensor, k, kMeansStarts, random, checkAlive, Score);
             var centresTensor = tensor(layoutCentres).reshape(k, k);
-            double score = Score(LatentKMeans.Assign(layoutTensor, centresTensor));
+            // Fit ranked its runs by this score but returns only the centres: the winner's partition is scored again to rank
+            // it against the other layouts' winners, and kept as the start's labels.
+            int[] nearest = LatentKMeans.Assign(layoutTensor, centresTensor);
+            double score = Score(nearest);
             if (bestLayout is null || score > bestScore)
-                (bestLayout, bestCentres, bestScore) = (layoutTensor, centresTensor, score);
+                (bestLayout, bestCentres, bestNearest, bestScore) = (layoutTensor, centresTensor, nearest, score);
         }
-        int[] labels = equalSizes ? EqualSizeAssignment.Assign(bestLayout!, bestCentres!) : LatentKMeans.Assign(bestLayout!, bestCentres!);
+        int[] labels = equalSizes ? EqualSizeAssignment.Assign(bestLayout!, bestCentres!) : bestNearest!;
         if (labels.Distinct().Count() < k)
         {
             var (centres, inertia) = LatentKMeans.Fit(latent, k, kMeansStarts, random, checkAlive);
