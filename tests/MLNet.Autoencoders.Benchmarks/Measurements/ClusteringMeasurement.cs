@@ -18,7 +18,7 @@ namespace MLNet.Autoencoders.Benchmarks.Measurements;
 /// --noise, --seed (default 0), --threads, --initialization manifold|kmeans, --neighbors N, --run-selection largestmodularity|smallestdaviesbouldin, --save-latent PATH (the
 /// pretrained latent as little-endian float32 rows, then the labels as bytes, for checking the layout against umap-learn),
 /// --layout-runs N (instead of the start and the clustering phase: every k-means run on N layouts with its modularity,
-/// Davies–Bouldin index, accuracy and NMI), --imbalance R (class c keeps the fraction R^(c/9) of its rows), --start-only (stop after the manifold start),
+/// Davies–Bouldin index, accuracy, NMI and cluster sizes), --imbalance R (class c keeps the fraction R^(c/9) of its rows), --start-only (stop after the manifold start),
 /// --autoencoder PATH (save the pretrained autoencoder there, or, when the file exists, start from it untimed: for trying
 /// clustering-phase options on one pretraining), --balanced true|false (<see cref="DeepClusteringOptions.BalancedClusters"/>).
 /// Also measures the manifold start alone (N2D's clusters on the pretrained latent, before the clustering phase).
@@ -180,7 +180,7 @@ internal static class ClusteringMeasurement
 
     /// <summary>--layout-runs N: every k-means run of the manifold start on N layouts of the pretrained latent (layout r drawn
     /// from seed + 1 + 1000·r, so layout 0 is the start row's), each with the scores both <see cref="ManifoldRunSelection"/>
-    /// criteria rank by and its accuracy and NMI: for judging a selection criterion on many partitions at once.</summary>
+    /// criteria rank by, its accuracy and NMI and its cluster sizes (largest first): for judging a selection criterion on many partitions at once.</summary>
     private static JsonArray LayoutRuns(float[] latentValues, int rows, DeepClusteringOptions defaults, int layouts, int seed, int[] truth)
     {
         using var latent = TorchSharp.torch.tensor(latentValues).reshape(rows, defaults.LatentDimension);
@@ -203,6 +203,7 @@ internal static class ClusteringMeasurement
                     ["layout"] = layout, ["run"] = run, ["inertia"] = inertia, ["modularity"] = graph.Modularity(labels, k),
                     ["davies_bouldin"] = Training.LatentKMeans.DaviesBouldin(layout64, labels, k),
                     ["accuracy"] = ClusteringAgreement.Accuracy(truth, labels), ["nmi"] = ClusteringAgreement.NormalizedMutualInformation(truth, labels),
+                    ["sizes"] = new JsonArray(labels.GroupBy(l => l).Select(g => g.Count()).OrderByDescending(c => c).Select(c => (JsonNode)c).ToArray()),
                 });
             }
             Console.WriteLine($"[clustering] layout {layout}: {defaults.KMeansInitializations} runs");
