@@ -53,7 +53,7 @@ public sealed class DeepClusteringOptions
     /// <summary>Neighbours per row in the manifold layout's graph (UMAP's n_neighbors) when <see cref="Initialization"/> is
     /// <see cref="DeepClusteringInitialization.Manifold"/>: fewer keeps finer local structure, more a more global one. On
     /// 8,000 Fashion-MNIST rows 40 neighbours gave deep clustering 0.665 / 0.669 / 0.660 accuracy where 20 gave 0.611 /
-    /// 0.624 / 0.606 (three seeds; README, deep clustering); on all 70,000 images 40 and 20 (N2D's value) clustered alike
+    /// 0.624 / 0.606 (three seeds; tests/MLNet.Autoencoders.Benchmarks/DEEP-CLUSTERING.md); on all 70,000 images 40 and 20 (N2D's value) clustered alike
     /// (0.614 and 0.620 accuracy, seed 0) and 20 starts faster. At least 2. Default null: 40 up to 10,000 rows, 20 above.</summary>
     public int? ManifoldNeighbors { get; set; }
 

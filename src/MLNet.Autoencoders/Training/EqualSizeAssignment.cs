@@ -8,7 +8,7 @@ namespace MLNet.Autoencoders.Training;
 /// transport of the rows onto k equal shares, solved by Sinkhorn–Knopp scaling (Cuturi 2013), as SeLa's equipartition of
 /// self-labels (Asano, Rupprecht &amp; Vedaldi 2020, "Self-labelling via simultaneous clustering and representation learning").
 /// Nearest-centre assignment lets one large cluster swallow the border of its neighbours; when the groups are known to be of
-/// equal size this undoes it (behind <see cref="DeepClusteringOptions.BalancedClusters"/>; README "Deep clustering" has the
+/// equal size this undoes it (behind <see cref="DeepClusteringOptions.BalancedClusters"/>; tests/MLNet.Autoencoders.Benchmarks/DEEP-CLUSTERING.md has the
 /// measurements, for and against).
 /// </summary>
 internal static class EqualSizeAssignment

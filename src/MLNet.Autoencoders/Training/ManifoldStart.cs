@@ -16,7 +16,7 @@ namespace MLNet.Autoencoders.Training;
 /// on the layout clustered as well and steadier (accuracy 0.646–0.648 against 0.579–0.653), so it is k-means here.
 /// Why not the smallest inertia, as k-means itself would choose: on the layouts of all 70,000 Fashion-MNIST latents it kept
 /// a 0.57–0.59 partition (sandals merged with sneakers, bags cut in two) while runs of 0.62–0.71 were among the 20. Which
-/// criterion does better was measured on 240 runs (three pretrained autoencoders, four layouts each; README, deep clustering).
+/// criterion does better was measured on 240 runs (three pretrained autoencoders, four layouts each; tests/MLNet.Autoencoders.Benchmarks/DEEP-CLUSTERING.md).
 /// </summary>
 internal static class ManifoldStart
 {
