@@ -44,7 +44,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
         public const int TeacherTrainingSteps = 8000;
 
         // The method-dependent defaults: the teacher methods (mean teacher, interpolation consistency) were tuned on
-        // Fashion-MNIST at 1,000 labels (README, "Semi-supervised classification"); the others keep what they measured with.
+        // Fashion-MNIST at 1,000 labels (tests/MLNet.Autoencoders.Benchmarks/SEMI-SUPERVISED.md); the others keep what they measured with.
         public static double UnlabelledWeight(SemiSupervisedMethod method) => UsesTeacher(method) ? 10 : 1;
         public static CorruptionKind Corruption(SemiSupervisedMethod method) => UsesTeacher(method) ? CorruptionKind.Gaussian : CorruptionKind.Masking;
         public static double CorruptionLevel(SemiSupervisedMethod method) => UsesTeacher(method) ? 0.2 : 0.3;
@@ -313,7 +313,7 @@ public sealed class AutoencoderClassifierTrainer : IEstimator<AutoencoderClassif
             channel.Info(MessageSensitivity.None, $"Starting from the given {string.Join("-", givenVae.LayerSizes)} VAE's encoder (latent mean) and decoder.");
             return AsAutoencoder(givenVae.Weights);
         }
-        // Nothing given: a VAE for features in [0, 1] (it measured best, README "Starting from a VAE"), else an autoencoder.
+        // Nothing given: a VAE for features in [0, 1] (it measured best: SEMI-SUPERVISED.md, "Starting from a VAE"), else an autoencoder.
         var vaeSource = options.VaePretraining ?? (options.Pretraining is null && matrix.Range() is ( >= 0, <= 1) ? DefaultVaePretraining() : null);
         if (vaeSource is not null)
         {

@@ -25,7 +25,7 @@ public sealed class AutoencoderClassifierOptions
     /// are taken as given, the input column is the feature column). A <see cref="DenoisingAutoencoderOptions"/> pretrains a
     /// denoising autoencoder; <see cref="AutoencoderOptions.Pretraining"/> = GreedyLayerWise a greedy stacked one. Null (and
     /// <see cref="VaePretraining"/> null): when every feature value lies in [0, 1], a Bernoulli VAE 512-256-32 trained 40
-    /// epochs, the classifier starting from its latent mean (it measured best: README, "Starting from a VAE"); otherwise a
+    /// epochs, the classifier starting from its latent mean (it measured best: tests/MLNet.Autoencoders.Benchmarks/SEMI-SUPERVISED.md, "Starting from a VAE"); otherwise a
     /// plain 512-256-32 autoencoder, 20 epochs. Ignored when <see cref="PretrainedAutoencoder"/> is set.</summary>
     public AutoencoderOptions? Pretraining { get; set; }
 

@@ -61,8 +61,8 @@ public sealed class DeepClusteringOptions
     /// draws; the <see cref="KMeansInitializations"/> k-means runs on each are ranked together by
     /// <see cref="ManifoldRunSelection"/>. A layout is a draw: on a few thousand rows two layouts of one latent can give
     /// starts 0.06 apart in accuracy, and picking across three layouts was steadier (8,000 Fashion-MNIST rows, three
-    /// seeds: accuracy 0.607 / 0.665 / 0.637 against 0.607 / 0.638 / 0.609 on average for one layout; README, deep
-    /// clustering). On all 70,000 images one layout's pick was already at least 0.61 on 12 layouts of 12, so large data
+    /// seeds: accuracy 0.607 / 0.665 / 0.637 against 0.607 / 0.638 / 0.609 on average for one layout;
+    /// tests/MLNet.Autoencoders.Benchmarks/DEEP-CLUSTERING.md). On all 70,000 images one layout's pick was already at least 0.61 on 12 layouts of 12, so large data
     /// draws one. Each layout costs as much as the first (about 8 s on 8,000 rows, 2 cores). Default null: 3 layouts up to
     /// 10,000 rows (where UMAP also runs 500 epochs instead of 200), 1 above.</summary>
     public int? ManifoldLayouts { get; set; }
