@@ -39,6 +39,7 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         // Null options take these by the number of rows: the small-data values up to SmallDataRows rows (see
         // DeepClusteringOptions.ManifoldNeighbors and ManifoldLayouts).
         public const int ManifoldNeighbors = 20;
+        public const int ManifoldLayouts = 1;
         public const int SmallDataRows = 10_000;
         public const int SmallDataNeighbors = 40;
         public const int SmallDataLayouts = 3;
@@ -111,9 +112,9 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         if (!Enum.IsDefined(o.Initialization))
             throw new ArgumentOutOfRangeException(nameof(o.Initialization), o.Initialization, "Unknown initialization.");
         if (o.ManifoldNeighbors is < 2)
-            throw new ArgumentOutOfRangeException(nameof(o.ManifoldNeighbors), o.ManifoldNeighbors, "ManifoldNeighbors must be at least 2 (or null: 40 up to 10,000 rows, 20 above).");
+            throw new ArgumentOutOfRangeException(nameof(o.ManifoldNeighbors), o.ManifoldNeighbors, FormattableString.Invariant($"ManifoldNeighbors must be at least 2 (or null: {Defaults.SmallDataNeighbors} up to {Defaults.SmallDataRows:N0} rows, {Defaults.ManifoldNeighbors} above)."));
         if (o.ManifoldLayouts is <= 0)
-            throw new ArgumentOutOfRangeException(nameof(o.ManifoldLayouts), o.ManifoldLayouts, "ManifoldLayouts must be at least 1 (or null: 3 layouts up to 10,000 rows, 1 above).");
+            throw new ArgumentOutOfRangeException(nameof(o.ManifoldLayouts), o.ManifoldLayouts, FormattableString.Invariant($"ManifoldLayouts must be at least 1 (or null: {Defaults.SmallDataLayouts} layouts up to {Defaults.SmallDataRows:N0} rows, {Defaults.ManifoldLayouts} above)."));
         if (!Enum.IsDefined(o.ManifoldRunSelection))
             throw new ArgumentOutOfRangeException(nameof(o.ManifoldRunSelection), o.ManifoldRunSelection, "Unknown manifold run selection.");
         if (o.KMeansInitializations <= 0)
@@ -256,13 +257,17 @@ public sealed class DeepClusteringTrainer : IEstimator<DeepClusteringTransformer
         options.ManifoldNeighbors ?? (rows <= Defaults.SmallDataRows ? Defaults.SmallDataNeighbors : Defaults.ManifoldNeighbors);
 
     /// <summary>How many layouts the manifold start draws for <paramref name="rows"/> rows: the option, or when it is null
-    /// <see cref="Defaults.SmallDataLayouts"/> up to <see cref="Defaults.SmallDataRows"/> rows and one above.</summary>
+    /// <see cref="Defaults.SmallDataLayouts"/> up to <see cref="Defaults.SmallDataRows"/> rows and
+    /// <see cref="Defaults.ManifoldLayouts"/> above.</summary>
     internal static int ManifoldLayouts(DeepClusteringOptions options, long rows) =>
-        options.ManifoldLayouts ?? (rows <= Defaults.SmallDataRows ? Defaults.SmallDataLayouts : 1);
+        options.ManifoldLayouts ?? (rows <= Defaults.SmallDataRows ? Defaults.SmallDataLayouts : Defaults.ManifoldLayouts);
 
     /// <summary>The start as the log names it, e.g. "manifold start (20 neighbours, 1 layout, LargestModularity run, target held 10 epochs)".</summary>
-    private static string StartDescription(DeepClusteringOptions options, long rows) => options.Initialization == DeepClusteringInitialization.Manifold
-        ? $"manifold start ({ManifoldNeighbors(options, rows)} neighbours, {ManifoldLayouts(options, rows)} layout{(ManifoldLayouts(options, rows) == 1 ? "" : "s")}, {options.ManifoldRunSelection} run{(options.BalancedClusters ? ", equal sizes" : "")}, " +
-          $"target held {IdecTrainer.HeldEpochs(options.MaximumClusteringEpochs)} epochs)"
-        : "k-means start";
+    private static string StartDescription(DeepClusteringOptions options, long rows)
+    {
+        if (options.Initialization != DeepClusteringInitialization.Manifold) return "k-means start";
+        int layouts = ManifoldLayouts(options, rows);
+        return $"manifold start ({ManifoldNeighbors(options, rows)} neighbours, {layouts} layout{(layouts == 1 ? "" : "s")}, {options.ManifoldRunSelection} run{(options.BalancedClusters ? ", equal sizes" : "")}, " +
+            $"target held {IdecTrainer.HeldEpochs(options.MaximumClusteringEpochs)} epochs)";
+    }
 }
